@@ -56,7 +56,12 @@ impl Builder {
             Some(dir) => dir,
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
-                .ok_or_else(|| Error::file(&file, "OUT_DIR is not set (not running in build.rs?); use Builder::out_dir"))?,
+                .ok_or_else(|| {
+                    Error::file(
+                        &file,
+                        "OUT_DIR is not set (not running in build.rs?); use Builder::out_dir",
+                    )
+                })?,
         };
         println!("cargo:rerun-if-changed={}", self.wsdl.display());
         let generated = generate_file(&self.wsdl, Target::Include)?;

@@ -30,7 +30,10 @@ struct Options {
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    let mut opts = Options { wsdl: None, out: None };
+    let mut opts = Options {
+        wsdl: None,
+        out: None,
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let slot = match arg.as_str() {
@@ -52,8 +55,12 @@ fn run(args: &[String]) -> Result<(), String> {
     let opts = options(rest)?;
     match command.as_str() {
         "generate" => {
-            let wsdl = opts.wsdl.ok_or_else(|| format!("generate needs --wsdl\n{USAGE}"))?;
-            let out = opts.out.ok_or_else(|| format!("generate needs --out\n{USAGE}"))?;
+            let wsdl = opts
+                .wsdl
+                .ok_or_else(|| format!("generate needs --wsdl\n{USAGE}"))?;
+            let out = opts
+                .out
+                .ok_or_else(|| format!("generate needs --out\n{USAGE}"))?;
             let generated = generate_file(&wsdl, Target::CrateRoot).map_err(|e| e.to_string())?;
             for note in &generated.notes {
                 eprintln!("note: {note}");
@@ -67,7 +74,9 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         "check" => {
-            let wsdl = opts.wsdl.unwrap_or_else(|| PathBuf::from("wsdl/mktows.wsdl"));
+            let wsdl = opts
+                .wsdl
+                .unwrap_or_else(|| PathBuf::from("wsdl/mktows.wsdl"));
             let out = opts.out.unwrap_or_else(|| PathBuf::from("generated/src"));
             check(&wsdl, &out)
         }

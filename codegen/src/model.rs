@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Pos, Result};
 use crate::names::{Case, RustName, Scope};
-use crate::parse::ast::{self, MaxOccurs, QName};
 use crate::parse::XS;
+use crate::parse::ast::{self, MaxOccurs, QName};
 use std::collections::HashMap;
 
 /// Names the generated crate itself defines at its root, which schema types must not take.
@@ -486,13 +486,18 @@ impl<'a> Builder<'a> {
             let TypeRef::Defined(i) = self.resolve(base, current.base_pos, &context)? else {
                 return Err(self.err(
                     current.base_pos,
-                    format!("{context}: extending a built-in type (simple content) is not supported"),
+                    format!(
+                        "{context}: extending a built-in type (simple content) is not supported"
+                    ),
                 ));
             };
             if chain.contains(&i) {
                 return Err(self.err(
                     decl.pos,
-                    format!("complexType `{}` extends itself (through {base})", decl.name),
+                    format!(
+                        "complexType `{}` extends itself (through {base})",
+                        decl.name
+                    ),
                 ));
             }
             chain.push(i);
@@ -536,7 +541,10 @@ impl<'a> Builder<'a> {
             if !seen.insert(e.name.as_str()) {
                 return Err(self.err(
                     e.pos,
-                    format!("complexType `{}`: element `{}` appears twice", c.name, e.name),
+                    format!(
+                        "complexType `{}`: element `{}` appears twice",
+                        c.name, e.name
+                    ),
                 ));
             }
             let context = format!("element `{}` of `{}`", e.name, c.name);
@@ -705,9 +713,11 @@ impl<'a> Builder<'a> {
                 let used: Vec<&ast::Binding> = bindings
                     .iter()
                     .filter(|b| {
-                        self.wsdl.services.iter().flat_map(|s| &s.ports).any(|p| {
-                            p.binding.local == b.name
-                        })
+                        self.wsdl
+                            .services
+                            .iter()
+                            .flat_map(|s| &s.ports)
+                            .any(|p| p.binding.local == b.name)
                     })
                     .collect();
                 match used.as_slice() {
@@ -731,7 +741,10 @@ impl<'a> Builder<'a> {
             .ok_or_else(|| {
                 self.err(
                     binding.pos,
-                    format!("binding `{}`: port type {} is not defined", binding.name, binding.port_type),
+                    format!(
+                        "binding `{}`: port type {} is not defined",
+                        binding.name, binding.port_type
+                    ),
                 )
             })?;
         let mut methods = Scope::new("operation methods");
@@ -775,7 +788,10 @@ impl<'a> Builder<'a> {
             if !bop.output.headers.is_empty() {
                 return Err(self.err(
                     bop.output.headers[0].pos,
-                    format!("operation `{}`: response headers are not supported", op.name),
+                    format!(
+                        "operation `{}`: response headers are not supported",
+                        op.name
+                    ),
                 ));
             }
             let mut op_headers = Vec::new();
@@ -803,7 +819,11 @@ impl<'a> Builder<'a> {
                         }
                         let auth = self.auth_fields(ty);
                         let base = part.element.local.trim_end_matches("Header");
-                        let base = if base.is_empty() { &part.element.local } else { base };
+                        let base = if base.is_empty() {
+                            &part.element.local
+                        } else {
+                            base
+                        };
                         headers.push(Header {
                             element: part.element.clone(),
                             ty,
@@ -817,11 +837,16 @@ impl<'a> Builder<'a> {
                 if op_headers.contains(&idx) {
                     return Err(self.err(
                         h.pos,
-                        format!("operation `{}` binds header {} twice", op.name, part.element),
+                        format!(
+                            "operation `{}` binds header {} twice",
+                            op.name, part.element
+                        ),
                     ));
                 }
                 if headers[idx].auth.is_some()
-                    && op_headers.iter().any(|&o: &usize| headers[o].auth.is_some())
+                    && op_headers
+                        .iter()
+                        .any(|&o: &usize| headers[o].auth.is_some())
                 {
                     return Err(self.err(
                         h.pos,
@@ -884,9 +909,10 @@ impl<'a> Builder<'a> {
         for scope in [methods, variants, consts, header_names] {
             self.notes.extend(scope.notes);
         }
-        let target_namespace = self.wsdl.target_namespace.clone().ok_or_else(|| {
-            Error::file(self.file, "<wsdl:definitions> has no targetNamespace")
-        })?;
+        let target_namespace =
+            self.wsdl.target_namespace.clone().ok_or_else(|| {
+                Error::file(self.file, "<wsdl:definitions> has no targetNamespace")
+            })?;
         let service = self.wsdl.services.first();
         Ok(Model {
             target_namespace,

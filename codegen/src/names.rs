@@ -9,11 +9,11 @@ use std::collections::HashSet;
 
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
@@ -155,16 +155,28 @@ mod tests {
         assert_eq!(convert("type", Case::Value).display(), "r#type");
         assert_eq!(convert("self", Case::Value).display(), "self_");
         assert_eq!(convert("Self", Case::Type).display(), "Self_");
-        assert_eq!(convert("ForeignSysPersonId", Case::Value).display(), "foreign_sys_person_id");
-        assert_eq!(convert("getMObjects", Case::Value).display(), "get_m_objects");
+        assert_eq!(
+            convert("ForeignSysPersonId", Case::Value).display(),
+            "foreign_sys_person_id"
+        );
+        assert_eq!(
+            convert("getMObjects", Case::Value).display(),
+            "get_m_objects"
+        );
         assert_eq!(convert("leadKey", Case::Type).display(), "LeadKey");
-        assert_eq!(convert("Visit Webpage", Case::Type).display(), "VisitWebpage");
+        assert_eq!(
+            convert("Visit Webpage", Case::Type).display(),
+            "VisitWebpage"
+        );
         assert_eq!(convert("IDNUM", Case::Type).display(), "Idnum");
         assert_eq!(convert("2fa", Case::Type).display(), "V2fa");
         assert_eq!(convert("2fa", Case::Value).display(), "v_2fa");
         assert_eq!(convert("", Case::Type).display(), "Empty");
         assert_eq!(convert("é-x", Case::Value).display(), "x");
-        assert_eq!(convert("scheduleCampaign", Case::Const).display(), "SCHEDULE_CAMPAIGN");
+        assert_eq!(
+            convert("scheduleCampaign", Case::Const).display(),
+            "SCHEDULE_CAMPAIGN"
+        );
     }
 
     #[test]
@@ -174,13 +186,20 @@ mod tests {
         assert_eq!(scope.claim("id", Case::Value).display(), "id_2");
         assert_eq!(scope.claim("ID", Case::Value).display(), "id_3");
         assert_eq!(scope.notes.len(), 2);
-        assert!(scope.notes[0].contains("`id` would be `id`"), "{:?}", scope.notes);
+        assert!(
+            scope.notes[0].contains("`id` would be `id`"),
+            "{:?}",
+            scope.notes
+        );
 
         let mut types = Scope::new("type names");
         types.reserve(&["Client"]);
         assert_eq!(types.claim("Client", Case::Type).display(), "Client2");
         assert_eq!(types.claim("ListKey", Case::Type).display(), "ListKey");
-        assert_eq!(types.claim("ListKeyType", Case::Type).display(), "ListKeyType");
+        assert_eq!(
+            types.claim("ListKeyType", Case::Type).display(),
+            "ListKeyType"
+        );
         assert_eq!(types.claim("listKey", Case::Type).display(), "ListKey2");
     }
 }

@@ -25,7 +25,10 @@ impl AsRef<[u8]> for Base64Binary {
 impl SimpleType for Base64Binary {
     fn parse_text(text: &str) -> Result<Self, String> {
         let invalid = |_| "invalid xs:base64Binary".to_owned();
-        if text.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        if text
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
             let compact: Vec<u8> = text
                 .bytes()
                 .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))

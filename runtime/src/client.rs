@@ -17,6 +17,10 @@ use crate::soap::{self, SoapFault};
 use crate::transport::{HttpRequest, HttpResponse, HttpTransport, Transport};
 use crate::xml::{Decode, EncodeError, ReadLimits, Writer};
 
+/// Writes the signed `AuthenticationHeader` element (generated per service, since the header's
+/// element names come from the WSDL).
+pub type AuthWriter = fn(&mut Writer, &SignedHeader<'_>) -> Result<(), EncodeError>;
+
 /// A mktows operation as generated code describes it (one `static` per operation).
 #[derive(Debug)]
 pub struct Operation {
@@ -34,7 +38,7 @@ pub struct Operation {
     /// header and body fragments are written against them.
     pub namespaces: &'static [(&'static str, &'static str)],
     /// Writes the signed `AuthenticationHeader` element; `None` sends no authentication header.
-    pub auth: Option<fn(&mut Writer, &SignedHeader<'_>) -> Result<(), EncodeError>>,
+    pub auth: Option<AuthWriter>,
 }
 
 impl Operation {
@@ -283,7 +287,11 @@ impl<T: Transport> Client<T> {
                 target: "mktows_runtime::raw",
                 operation = op.name,
                 attempt,
-                xml = %mask_raw(&envelope, inner.signer.user_id(), &signature),
+                xml = %mask_raw(
+                    &envelope[..envelope.len().min(RAW_LOG_MAX_BYTES)],
+                    inner.signer.user_id(),
+                    &signature
+                ),
                 "RAW request"
             );
         }
@@ -495,7 +503,11 @@ mod tests {
     #[test]
     fn masks_ids_and_signatures() {
         let xml = br#"<a><ns1:AuthenticationHeader><mktowsUserId>demo_user_0001</mktowsUserId><requestSignature>c2f197abf02b50b73d65727f29366a20975e01d1</requestSignature><requestTimestamp>2013-08-03T21:39:34-07:00</requestTimestamp></ns1:AuthenticationHeader><x>demo_user_0001</x><p:mktowsUserId/></a>"#;
-        let m = mask_raw(xml, "demo_user_0001", "c2f197abf02b50b73d65727f29366a20975e01d1");
+        let m = mask_raw(
+            xml,
+            "demo_user_0001",
+            "c2f197abf02b50b73d65727f29366a20975e01d1",
+        );
         assert_eq!(
             m,
             "<a><ns1:AuthenticationHeader><mktowsUserId>***</mktowsUserId><requestSignature>***</requestSignature><requestTimestamp>2013-08-03T21:39:34-07:00</requestTimestamp></ns1:AuthenticationHeader><x>***</x><p:mktowsUserId/></a>"

@@ -272,9 +272,8 @@ impl ClientBuilder {
 /// Accepts absolute `http`/`https` URLs with a host and without embedded credentials (they
 /// would end up in logs and error messages). The value itself is not echoed back.
 fn validate_endpoint(endpoint: &str) -> Result<(), Error> {
-    let url = reqwest::Url::parse(endpoint.trim()).map_err(|e| {
-        Error::config(ENV_ENDPOINT, format!("is not an absolute URL ({e})"))
-    })?;
+    let url = reqwest::Url::parse(endpoint.trim())
+        .map_err(|e| Error::config(ENV_ENDPOINT, format!("is not an absolute URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::config(ENV_ENDPOINT, "must use http or https"));
     }

@@ -98,7 +98,10 @@ impl DateTime {
 
     /// The instant `secs` seconds after 1970-01-01T00:00:00Z, written with `Z`.
     pub fn from_unix_utc_z(secs: i64) -> DateTime {
-        Self::from_local_seconds(secs.clamp(-MAX_UNIX_SECONDS, MAX_UNIX_SECONDS), TzOffset::Utc)
+        Self::from_local_seconds(
+            secs.clamp(-MAX_UNIX_SECONDS, MAX_UNIX_SECONDS),
+            TzOffset::Utc,
+        )
     }
 
     fn from_local_seconds(local: i64, offset: TzOffset) -> DateTime {
@@ -190,7 +193,11 @@ impl DateTime {
 
     /// Seconds since the epoch of the local date and time, ignoring the zone.
     fn local_seconds(&self) -> i64 {
-        days_from_civil(i64::from(self.year), i64::from(self.month), i64::from(self.day)) * 86_400
+        days_from_civil(
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        ) * 86_400
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60
             + i64::from(self.second)
@@ -220,10 +227,10 @@ impl DateTime {
         if self.second > 59 {
             return err("second out of range");
         }
-        if let TzOffset::Offset(m) = self.offset {
-            if m.abs() > MAX_OFFSET_MINUTES {
-                return err("offset beyond ±14:00");
-            }
+        if let TzOffset::Offset(m) = self.offset
+            && m.abs() > MAX_OFFSET_MINUTES
+        {
+            return err("offset beyond ±14:00");
         }
         Ok(())
     }
@@ -379,7 +386,11 @@ impl Cursor<'_> {
         }
     }
     fn expect(&mut self, c: u8, reason: &'static str) -> Result<(), ParseDateTimeError> {
-        if self.eat(c) { Ok(()) } else { Err(self.err(reason)) }
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(self.err(reason))
+        }
     }
     /// A run of ASCII digits: value of the first `max` and total count.
     fn digits(&mut self, max: usize) -> (u64, usize) {
@@ -527,7 +538,14 @@ mod tests {
         }
         let v = dt("2013-08-03T21:39:34-07:00");
         assert_eq!(
-            (v.year(), v.month(), v.day(), v.hour(), v.minute(), v.second()),
+            (
+                v.year(),
+                v.month(),
+                v.day(),
+                v.hour(),
+                v.minute(),
+                v.second()
+            ),
             (2013, 8, 3, 21, 39, 34)
         );
         assert_eq!(v.offset(), TzOffset::Offset(-420));
@@ -541,13 +559,31 @@ mod tests {
     #[test]
     fn unix_seconds_match_independent_values() {
         // Constants from `date -u -d <utc> +%s`.
-        assert_eq!(dt("2013-08-03T21:39:34-07:00").to_unix_seconds(), Some(1_375_591_174));
-        assert_eq!(dt("2015-09-04T16:07:16-05:00").to_unix_seconds(), Some(1_441_400_836));
-        assert_eq!(dt("2017-01-05T23:58:07+09:00").to_unix_seconds(), Some(1_483_628_287));
-        assert_eq!(dt("2017-01-05T23:58:07-08:00").to_unix_seconds(), Some(1_483_689_487));
+        assert_eq!(
+            dt("2013-08-03T21:39:34-07:00").to_unix_seconds(),
+            Some(1_375_591_174)
+        );
+        assert_eq!(
+            dt("2015-09-04T16:07:16-05:00").to_unix_seconds(),
+            Some(1_441_400_836)
+        );
+        assert_eq!(
+            dt("2017-01-05T23:58:07+09:00").to_unix_seconds(),
+            Some(1_483_628_287)
+        );
+        assert_eq!(
+            dt("2017-01-05T23:58:07-08:00").to_unix_seconds(),
+            Some(1_483_689_487)
+        );
         assert_eq!(dt("1969-12-31T23:59:59Z").to_unix_seconds(), Some(-1));
-        assert_eq!(dt("2000-02-29T12:00:00Z").to_unix_seconds(), Some(951_825_600));
-        assert_eq!(dt("1600-03-01T00:00:00Z").to_unix_seconds(), Some(-11_670_912_000));
+        assert_eq!(
+            dt("2000-02-29T12:00:00Z").to_unix_seconds(),
+            Some(951_825_600)
+        );
+        assert_eq!(
+            dt("1600-03-01T00:00:00Z").to_unix_seconds(),
+            Some(-11_670_912_000)
+        );
         // And against the day-counting reference.
         assert_eq!(
             dt("2015-09-04T16:07:16-05:00").to_unix_seconds(),
@@ -584,11 +620,26 @@ mod tests {
 
     #[test]
     fn from_unix_formats() {
-        assert_eq!(DateTime::from_unix(1_375_591_174, -420).to_string(), "2013-08-03T21:39:34-07:00");
-        assert_eq!(DateTime::from_unix(1_370_766_894, 330).to_string(), "2013-06-09T14:04:54+05:30");
-        assert_eq!(DateTime::from_unix(0, 0).to_string(), "1970-01-01T00:00:00+00:00");
-        assert_eq!(DateTime::from_unix_utc_z(-1).to_string(), "1969-12-31T23:59:59Z");
-        assert_eq!(DateTime::from_unix(-11_670_912_000, 0).to_string(), "1600-03-01T00:00:00+00:00");
+        assert_eq!(
+            DateTime::from_unix(1_375_591_174, -420).to_string(),
+            "2013-08-03T21:39:34-07:00"
+        );
+        assert_eq!(
+            DateTime::from_unix(1_370_766_894, 330).to_string(),
+            "2013-06-09T14:04:54+05:30"
+        );
+        assert_eq!(
+            DateTime::from_unix(0, 0).to_string(),
+            "1970-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            DateTime::from_unix_utc_z(-1).to_string(),
+            "1969-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            DateTime::from_unix(-11_670_912_000, 0).to_string(),
+            "1600-03-01T00:00:00+00:00"
+        );
         // Extreme inputs are clamped, never panic.
         let _ = DateTime::from_unix(i64::MAX, i32::MAX).to_string();
         let _ = DateTime::from_unix_utc_z(i64::MIN).to_string();
@@ -632,7 +683,10 @@ mod tests {
             assert!(s.parse::<DateTime>().is_err(), "{s} should be rejected");
         }
         assert_eq!(
-            "2013-06-09T14:04:54+0530".parse::<DateTime>().unwrap_err().to_string(),
+            "2013-06-09T14:04:54+0530"
+                .parse::<DateTime>()
+                .unwrap_err()
+                .to_string(),
             "invalid xs:dateTime (offset must be ±hh:mm)"
         );
     }
@@ -647,10 +701,7 @@ mod tests {
             DateTime::parse_text("2013-06-09 14:04:54 +0530"),
             Err("invalid xs:dateTime (expected 'T' between date and time)".to_owned())
         );
-        assert_eq!(
-            DateTime::new(2013, 2, 29, 0, 0, 0, TzOffset::Utc),
-            None
-        );
+        assert_eq!(DateTime::new(2013, 2, 29, 0, 0, 0, TzOffset::Utc), None);
         assert_eq!(
             DateTime::new(2012, 2, 29, 0, 0, 0, TzOffset::Utc).map(|d| d.to_string()),
             Some("2012-02-29T00:00:00Z".to_owned())

@@ -165,16 +165,6 @@ impl Error {
     }
 }
 
-impl From<DecodeError> for Error {
-    /// A decode error of a response without a known status (treated as 200).
-    fn from(e: DecodeError) -> Error {
-        Error::Decode {
-            http_status: 200,
-            source: e,
-        }
-    }
-}
-
 /// Writes text with every run of whitespace/control characters collapsed to one space, so
 /// `Display` stays on one line whatever the server sent.
 struct OneLine<'a>(&'a str);
@@ -234,12 +224,53 @@ mod tests {
 
     #[test]
     fn excerpt_is_short_and_one_line() {
-        assert_eq!(excerpt(b"<html>\n  <body>Bad\tGateway</body>\n</html>\n", 200), "<html> <body>Bad Gateway</body> </html>");
+        assert_eq!(
+            excerpt(b"<html>\n  <body>Bad\tGateway</body>\n</html>\n", 200),
+            "<html> <body>Bad Gateway</body> </html>"
+        );
         let long = "x".repeat(500);
         let e = excerpt(long.as_bytes(), 10);
         assert_eq!(e, "xxxxxxxxxx…");
         assert_eq!(excerpt(b"", 10), "");
         assert_eq!(excerpt(&[0xff, b'a'], 10), "\u{fffd}a");
+    }
+
+    #[test]
+    fn fault_display_is_one_line() {
+        let e = Error::Fault {
+            http_status: 500,
+            faultcode: QName::new(Some("http://schemas.xmlsoap.org/soap/envelope/"), "Server"),
+            code: FaultCode::Other(99999),
+            name: "mktServiceException".into(),
+            message: "first line\n  second\tline ".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "SOAP fault 99999 (HTTP 500, faultcode {http://schemas.xmlsoap.org/soap/envelope/}Server): first line second line"
+        );
+        assert_eq!(e.fault_code(), Some(FaultCode::Other(99999)));
+        let e = Error::Truncated {
+            status: 200,
+            received: 10,
+            expected: None,
+            message: "closed".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "response body truncated (HTTP 200): got 10 of ? bytes: closed"
+        );
+    }
+
+    #[test]
+    fn error_is_send_sync_and_small() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        // Keeps `Result<T, Error>` cheap to move (clippy's result_large_err limit is 128).
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]
@@ -249,7 +280,10 @@ mod tests {
             content_type: Some("text/html".into()),
             body_excerpt: "<html>\n<b>down</b>".into(),
         };
-        assert_eq!(e.to_string(), "HTTP 503 with a non-SOAP body (text/html): <html> <b>down</b>");
+        assert_eq!(
+            e.to_string(),
+            "HTTP 503 with a non-SOAP body (text/html): <html> <b>down</b>"
+        );
         assert_eq!(e.http_status(), Some(503));
     }
 }

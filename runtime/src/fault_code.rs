@@ -132,7 +132,9 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for c in [10001, 20011, 20014, 20016, 20023, 20024, 20101, 20103, 20114, 20123] {
+        for c in [
+            10001, 20011, 20014, 20016, 20023, 20024, 20101, 20103, 20114, 20123,
+        ] {
             let fc = FaultCode::from_code(c);
             assert!(!matches!(fc, FaultCode::Other(_)), "{c}");
             assert_eq!(fc.code(), Some(c));
@@ -140,7 +142,10 @@ mod tests {
         assert_eq!(FaultCode::from_code(20103), FaultCode::LeadNotFound);
         assert_eq!(FaultCode::from_code(20018), FaultCode::Other(20018));
         assert_eq!(FaultCode::from_code(1003).code(), Some(1003));
-        assert_eq!(FaultCode::parse_detail(" 20016\n"), FaultCode::RequestExpired);
+        assert_eq!(
+            FaultCode::parse_detail(" 20016\n"),
+            FaultCode::RequestExpired
+        );
         assert_eq!(FaultCode::parse_detail("x20016"), FaultCode::Unspecified);
         assert_eq!(FaultCode::parse_detail(""), FaultCode::Unspecified);
         assert_eq!(FaultCode::LeadNotFound.to_string(), "20103 Lead Not Found");

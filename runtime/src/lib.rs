@@ -11,6 +11,7 @@ pub mod error;
 pub mod fault_code;
 pub mod limit;
 pub mod retry;
+pub mod server;
 pub mod sign;
 pub mod soap;
 pub mod transport;

@@ -45,7 +45,10 @@ impl Limits {
             ));
         }
         if self.max_calls_per_window == 0 {
-            return Err(Error::config("limits.max_calls_per_window", "must be at least 1"));
+            return Err(Error::config(
+                "limits.max_calls_per_window",
+                "must be at least 1",
+            ));
         }
         if self.window.is_zero() {
             return Err(Error::config("limits.window", "must be longer than zero"));
@@ -156,15 +159,46 @@ mod tests {
 
     #[test]
     fn invalid_limits_name_the_setting() {
-        let e = Limiter::new(Limits { max_in_flight: 0, ..Limits::default() }).unwrap_err();
-        assert!(matches!(e, Error::Config { setting: "limits.max_in_flight", .. }), "{e}");
-        let e = Limiter::new(Limits { window: Duration::ZERO, ..Limits::default() }).unwrap_err();
-        assert!(matches!(e, Error::Config { setting: "limits.window", .. }), "{e}");
+        let e = Limiter::new(Limits {
+            max_in_flight: 0,
+            ..Limits::default()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Config {
+                    setting: "limits.max_in_flight",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let e = Limiter::new(Limits {
+            window: Duration::ZERO,
+            ..Limits::default()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Config {
+                    setting: "limits.window",
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn window_blocks_until_oldest_start_expires() {
-        let l = Limiter::new(Limits { max_in_flight: 5, max_calls_per_window: 3, window: Duration::from_secs(20) }).unwrap();
+        let l = Limiter::new(Limits {
+            max_in_flight: 5,
+            max_calls_per_window: 3,
+            window: Duration::from_secs(20),
+        })
+        .unwrap();
         let t0 = Instant::now();
         for _ in 0..3 {
             drop(l.acquire().await);

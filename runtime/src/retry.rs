@@ -102,7 +102,10 @@ impl RetryPolicy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Decision {
     /// Try again after `delay` (with a fresh signature, as every attempt has).
-    Retry { delay: Duration, reason: &'static str },
+    Retry {
+        delay: Duration,
+        reason: &'static str,
+    },
     /// Return the error.
     GiveUp { reason: &'static str },
 }
@@ -187,7 +190,10 @@ mod tests {
     fn fault(code: i64) -> Error {
         Error::Fault {
             http_status: 500,
-            faultcode: QName { namespace: None, local: "Client".into() },
+            faultcode: QName {
+                namespace: None,
+                local: "Client".into(),
+            },
             code: FaultCode::from_code(code),
             name: "mktServiceException".into(),
             message: String::new(),
@@ -200,8 +206,20 @@ mod tests {
 
     #[test]
     fn classifies_operations() {
-        for w in ["syncLead", "syncMultipleLeads", "syncMObjects", "syncCustomObjects", "importToList", "scheduleCampaign",
-            "requestCampaign", "mergeLeads", "deleteMObjects", "deleteCustomObjects", "listOperation", "someFutureOp"] {
+        for w in [
+            "syncLead",
+            "syncMultipleLeads",
+            "syncMObjects",
+            "syncCustomObjects",
+            "importToList",
+            "scheduleCampaign",
+            "requestCampaign",
+            "mergeLeads",
+            "deleteMObjects",
+            "deleteCustomObjects",
+            "listOperation",
+            "someFutureOp",
+        ] {
             assert!(changes_data(w), "{w}");
         }
         for r in READ_ONLY_OPERATIONS {
@@ -213,7 +231,13 @@ mod tests {
     fn expired_is_resigned_once() {
         let p = RetryPolicy::default();
         let mut s = RetryState::default();
-        assert_eq!(s.decide(&p, true, &fault(20016)), Decision::Retry { delay: Duration::ZERO, reason: "request expired (20016)" });
+        assert_eq!(
+            s.decide(&p, true, &fault(20016)),
+            Decision::Retry {
+                delay: Duration::ZERO,
+                reason: "request expired (20016)"
+            }
+        );
         assert!(!retries(&mut s, &p, true, &fault(20016)));
     }
 
@@ -232,9 +256,17 @@ mod tests {
     #[test]
     fn writes_are_not_retried_once_sent() {
         let p = RetryPolicy::default();
-        let conn = Error::Connection { message: "reset".into() };
-        let connect = Error::Connect { message: "refused".into() };
-        let gateway = Error::Http { status: 503, content_type: None, body_excerpt: String::new() };
+        let conn = Error::Connection {
+            message: "reset".into(),
+        };
+        let connect = Error::Connect {
+            message: "refused".into(),
+        };
+        let gateway = Error::Http {
+            status: 503,
+            content_type: None,
+            body_excerpt: String::new(),
+        };
         for (e, read, write) in [
             (fault(10001), true, false),
             (fault(20011), true, false),
@@ -245,30 +277,61 @@ mod tests {
             (conn, true, false),
             (connect, true, true),
             (gateway, true, false),
-            (Error::Timeout { after: Duration::from_secs(1) }, false, false),
+            (
+                Error::Timeout {
+                    after: Duration::from_secs(1),
+                },
+                false,
+                false,
+            ),
         ] {
-            assert_eq!(retries(&mut RetryState::default(), &p, false, &e), read, "read {e}");
-            assert_eq!(retries(&mut RetryState::default(), &p, true, &e), write, "write {e}");
+            assert_eq!(
+                retries(&mut RetryState::default(), &p, false, &e),
+                read,
+                "read {e}"
+            );
+            assert_eq!(
+                retries(&mut RetryState::default(), &p, true, &e),
+                write,
+                "write {e}"
+            );
         }
     }
 
     #[test]
     fn backoff_grows_with_jitter_within_bounds() {
-        let p = RetryPolicy { initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(5), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(5),
+            ..RetryPolicy::default()
+        };
         for (retry, full) in [(1, 1000), (2, 2000), (3, 4000), (4, 5000), (40, 5000)] {
             for _ in 0..50 {
                 let d = p.backoff(retry).as_millis();
                 assert!(d >= full / 2 && d <= full, "retry {retry}: {d}ms");
             }
         }
-        let zero = RetryPolicy { initial_backoff: Duration::ZERO, ..p };
+        let zero = RetryPolicy {
+            initial_backoff: Duration::ZERO,
+            ..p
+        };
         assert_eq!(zero.backoff(3), Duration::ZERO);
     }
 
     #[test]
     fn never_policy_never_retries() {
         let p = RetryPolicy::never();
-        assert!(!retries(&mut RetryState::default(), &p, false, &fault(20016)));
-        assert!(!retries(&mut RetryState::default(), &p, false, &fault(20023)));
+        assert!(!retries(
+            &mut RetryState::default(),
+            &p,
+            false,
+            &fault(20016)
+        ));
+        assert!(!retries(
+            &mut RetryState::default(),
+            &p,
+            false,
+            &fault(20023)
+        ));
     }
 }

@@ -22,7 +22,9 @@ pub enum RequestError {
         local: String,
     },
     /// The SOAPAction header names a different operation than the body element.
-    #[error("SOAPAction \"{found}\" does not match operation {operation} (expected \"{expected}\")")]
+    #[error(
+        "SOAPAction \"{found}\" does not match operation {operation} (expected \"{expected}\")"
+    )]
     SoapActionMismatch {
         /// The operation the body element selects.
         operation: &'static str,
@@ -92,17 +94,25 @@ mod tests {
         assert!(check_soap_action(None, &GET_LEAD).is_ok());
         assert!(check_soap_action(Some(""), &GET_LEAD).is_ok());
         assert!(check_soap_action(Some("\"\""), &GET_LEAD).is_ok());
-        assert!(check_soap_action(Some("http://www.marketo.com/mktows/getLead"), &GET_LEAD).is_ok());
         assert!(
-            check_soap_action(Some(" \"http://www.marketo.com/mktows/getLead\" "), &GET_LEAD)
-                .is_ok()
+            check_soap_action(Some("http://www.marketo.com/mktows/getLead"), &GET_LEAD).is_ok()
+        );
+        assert!(
+            check_soap_action(
+                Some(" \"http://www.marketo.com/mktows/getLead\" "),
+                &GET_LEAD
+            )
+            .is_ok()
         );
     }
 
     #[test]
     fn soap_action_mismatch_names_both() {
-        let err = check_soap_action(Some("\"http://www.marketo.com/mktows/syncLead\""), &GET_LEAD)
-            .expect_err("mismatch");
+        let err = check_soap_action(
+            Some("\"http://www.marketo.com/mktows/syncLead\""),
+            &GET_LEAD,
+        )
+        .expect_err("mismatch");
         assert_eq!(
             err.to_string(),
             "SOAPAction \"http://www.marketo.com/mktows/syncLead\" does not match operation getLead (expected \"http://www.marketo.com/mktows/getLead\")"

@@ -13,6 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
+use crate::datetime::DateTime;
 use crate::error::Error;
 
 /// A source of the current time, used for `requestTimestamp`.
@@ -56,10 +57,10 @@ impl UtcOffset {
     /// UTC, written `+00:00`.
     pub const UTC: UtcOffset = UtcOffset { minutes: 0 };
 
-    /// An offset of `minutes` east of UTC; `None` outside ±23:59 (the `xs:dateTime` range
-    /// is ±14:00, but a wider offset is still well-formed and some hosts use it in tests).
+    /// An offset of `minutes` east of UTC; `None` outside ±14:00, the range `xs:dateTime`
+    /// allows.
     pub const fn from_minutes(minutes: i32) -> Option<UtcOffset> {
-        if minutes > -(24 * 60) && minutes < 24 * 60 {
+        if minutes >= -(14 * 60) && minutes <= 14 * 60 {
             Some(UtcOffset {
                 minutes: minutes as i16,
             })
@@ -84,7 +85,7 @@ impl fmt::Display for UtcOffset {
 
 /// The error of parsing a [`UtcOffset`]; its `Display` says what form is expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid UTC offset {0:?}: expected ±hh:mm with hh < 24 and mm < 60, or Z")]
+#[error("invalid UTC offset {0:?}: expected ±hh:mm between -14:00 and +14:00, or Z")]
 pub struct ParseOffsetError(String);
 
 impl FromStr for UtcOffset {
@@ -107,10 +108,11 @@ impl FromStr for UtcOffset {
         };
         let two = |i: usize| -> Option<i32> {
             let (h, l) = (b[i], b[i + 1]);
-            (h.is_ascii_digit() && l.is_ascii_digit()).then(|| i32::from(h - b'0') * 10 + i32::from(l - b'0'))
+            (h.is_ascii_digit() && l.is_ascii_digit())
+                .then(|| i32::from(h - b'0') * 10 + i32::from(l - b'0'))
         };
         let (hh, mm) = (two(1).ok_or_else(err)?, two(4).ok_or_else(err)?);
-        if hh > 23 || mm > 59 {
+        if mm > 59 {
             return Err(err());
         }
         UtcOffset::from_minutes(sign * (hh * 60 + mm)).ok_or_else(err)
@@ -119,6 +121,9 @@ impl FromStr for UtcOffset {
 
 /// Formats `t` as `YYYY-MM-DDThh:mm:ss±hh:mm` in the zone `offset`, at second precision
 /// (fractions are truncated, never rounded up into the future).
+///
+/// Uses [`DateTime`], the same formatter as every `xs:dateTime` request field, so the header and
+/// the body never disagree on the form.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
@@ -130,40 +135,18 @@ impl FromStr for UtcOffset {
 pub fn format_timestamp(t: SystemTime, offset: UtcOffset) -> String {
     // Seconds since the epoch, floored (also for instants before 1970).
     let unix: i64 = match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2),
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
         Err(e) => {
             let d = e.duration();
-            let whole = i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2);
-            if d.subsec_nanos() > 0 { -whole - 1 } else { -whole }
+            let whole = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+            if d.subsec_nanos() > 0 {
+                -whole - 1
+            } else {
+                -whole
+            }
         }
     };
-    let local = unix.saturating_add(i64::from(offset.minutes()) * 60);
-    let days = local.div_euclid(86_400);
-    let secs = local.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{offset}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-///
-/// Howard Hinnant's `civil_from_days`: exact for every day, no tables, no leap-second notion
-/// (xs:dateTime has none either).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32; // [1, 31]
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // [1, 12]
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    DateTime::from_unix(unix, offset.minutes()).to_string()
 }
 
 /// Signs requests for one user id with one encryption key.
@@ -235,15 +218,33 @@ mod tests {
 
     #[test]
     fn offsets_parse_and_print() {
-        for s in ["+05:30", "-08:00", "+00:00", "-00:30", "+23:59"] {
+        for s in [
+            "+05:30", "-08:00", "+00:00", "-00:30", "+14:00", "-14:00", "+12:45",
+        ] {
             assert_eq!(s.parse::<UtcOffset>().unwrap().to_string(), s);
         }
         assert_eq!("Z".parse::<UtcOffset>().unwrap(), UtcOffset::UTC);
         assert_eq!("-00:30".parse::<UtcOffset>().unwrap().minutes(), -30);
-        for bad in ["+5:30", "+05:60", "+24:00", "05:30", "IST", "+0530", "", "+05:3x"] {
+        for bad in [
+            "+5:30",
+            "+05:60",
+            "+14:01",
+            "-15:00",
+            "+24:00",
+            "05:30",
+            "IST",
+            "+0530",
+            "",
+            "+05:3x",
+            "+٠٥:٣٠",
+        ] {
             assert!(bad.parse::<UtcOffset>().is_err(), "{bad}");
         }
-        assert_eq!(UtcOffset::from_minutes(24 * 60), None);
+        assert_eq!(UtcOffset::from_minutes(14 * 60 + 1), None);
+        assert_eq!(
+            UtcOffset::from_minutes(-14 * 60).unwrap().to_string(),
+            "-14:00"
+        );
     }
 
     #[test]
@@ -260,9 +261,18 @@ mod tests {
             "2013-06-08T23:34:54-09:00"
         );
         // Leap day and year boundaries.
-        assert_eq!(format_timestamp(at(951_782_400), UtcOffset::UTC), "2000-02-29T00:00:00+00:00");
-        assert_eq!(format_timestamp(at(1_798_761_599), UtcOffset::UTC), "2026-12-31T23:59:59+00:00");
-        assert_eq!(format_timestamp(UNIX_EPOCH, UtcOffset::UTC), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            format_timestamp(at(951_782_400), UtcOffset::UTC),
+            "2000-02-29T00:00:00+00:00"
+        );
+        assert_eq!(
+            format_timestamp(at(1_798_761_599), UtcOffset::UTC),
+            "2026-12-31T23:59:59+00:00"
+        );
+        assert_eq!(
+            format_timestamp(UNIX_EPOCH, UtcOffset::UTC),
+            "1970-01-01T00:00:00+00:00"
+        );
         assert_eq!(
             format_timestamp(UNIX_EPOCH - Duration::from_millis(500), UtcOffset::UTC),
             "1969-12-31T23:59:59+00:00"

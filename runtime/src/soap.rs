@@ -84,7 +84,10 @@ pub fn read_response<T: Decode>(
     if !body.is(expected.0, expected.1) {
         let same_local = body.local_name() == expected.1.as_bytes();
         let (want, found) = if same_local {
-            (format!("{{{}}}{}", expected.0, expected.1), body.display_name())
+            (
+                format!("{{{}}}{}", expected.0, expected.1),
+                body.display_name(),
+            )
         } else {
             (
                 expected.1.to_owned(),
@@ -176,10 +179,9 @@ impl<'i> EnvelopeReader<'i> {
                         }
                     };
                 }
-                EnvState::AfterHeader
-                | EnvState::Body
-                | EnvState::InBody(_)
-                | EnvState::NoBody => return Ok(None),
+                EnvState::AfterHeader | EnvState::Body | EnvState::InBody(_) | EnvState::NoBody => {
+                    return Ok(None);
+                }
             }
         }
     }
@@ -188,9 +190,7 @@ impl<'i> EnvelopeReader<'i> {
     pub fn body(&mut self) -> Result<Start<'i>, DecodeError> {
         loop {
             match &self.state {
-                EnvState::Envelope | EnvState::Header(_) => {
-                    while self.next_header()?.is_some() {}
-                }
+                EnvState::Envelope | EnvState::Header(_) => while self.next_header()?.is_some() {},
                 EnvState::AfterHeader => match self.r.next_child()? {
                     Some(s) if s.is(SOAP_ENV, "Body") => self.state = EnvState::Body,
                     Some(s) => return Err(self.r.unexpected("SOAP Body", &s)),
@@ -408,4 +408,496 @@ pub fn write_response<T: Encode + ?Sized>(
     let mut w = Writer::with_declared(declared);
     value.encode(&mut w, name)?;
     Ok(write_response_envelope(declared, &w.into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static DECL: &[(&str, &str)] = &[("ns1", MKTOWS_NS)];
+
+    #[derive(Debug, PartialEq)]
+    struct AuthHeader {
+        user_id: String,
+        signature: String,
+    }
+
+    impl Decode for AuthHeader {
+        fn decode(r: &mut Reader<'_>, _s: &Start<'_>) -> Result<Self, DecodeError> {
+            let (mut user_id, mut signature) = (None, None);
+            while let Some(c) = r.next_child()? {
+                match c.unqualified() {
+                    Some(b"mktowsUserId") => r.required(&c, &mut user_id)?,
+                    Some(b"requestSignature") => r.required(&c, &mut signature)?,
+                    _ => r.skip(&c)?,
+                }
+            }
+            Ok(AuthHeader {
+                user_id: r.require(user_id, "mktowsUserId")?,
+                signature: r.require(signature, "requestSignature")?,
+            })
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Context {
+        target: String,
+    }
+
+    impl Decode for Context {
+        fn decode(r: &mut Reader<'_>, _s: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut target = None;
+            while let Some(c) = r.next_child()? {
+                match c.unqualified() {
+                    Some(b"targetWorkspace") => r.required(&c, &mut target)?,
+                    _ => r.skip(&c)?,
+                }
+            }
+            Ok(Context {
+                target: r.require(target, "targetWorkspace")?,
+            })
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct GetLead {
+        key: String,
+        count: i32,
+    }
+
+    impl Decode for GetLead {
+        fn decode(r: &mut Reader<'_>, _s: &Start<'_>) -> Result<Self, DecodeError> {
+            let (mut key, mut count) = (None, None);
+            while let Some(c) = r.next_child()? {
+                match c.unqualified() {
+                    Some(b"leadKey") => r.required(&c, &mut key)?,
+                    Some(b"count") => r.required(&c, &mut count)?,
+                    _ => r.skip(&c)?,
+                }
+            }
+            Ok(GetLead {
+                key: r.require(key, "leadKey")?,
+                count: r.require(count, "count")?,
+            })
+        }
+    }
+
+    impl Encode for GetLead {
+        fn encode(&self, w: &mut Writer, name: ElementName) -> Result<(), EncodeError> {
+            w.start(name)?;
+            w.end_start();
+            w.required(ElementName::local("leadKey"), &self.key)?;
+            w.required(ElementName::local("count"), &self.count)?;
+            w.end(name);
+            Ok(())
+        }
+    }
+
+    const AUTH: &str = "<ns1:AuthenticationHeader><mktowsUserId>example_user_0001</mktowsUserId><requestSignature>0000aaaa</requestSignature></ns1:AuthenticationHeader>";
+    const CTX: &str = "<ns1:MktowsContextHeader><targetWorkspace>Default</targetWorkspace></ns1:MktowsContextHeader>";
+    const BODY: &str =
+        "<ns1:paramsGetLead><leadKey>k1</leadKey><count>3</count></ns1:paramsGetLead>";
+
+    type Server = (Option<AuthHeader>, Option<Context>, GetLead);
+
+    /// What a server does with a request: headers in any order, unknown ones skipped, then the
+    /// body.
+    fn serve(bytes: &[u8]) -> Result<Server, DecodeError> {
+        let mut env = EnvelopeReader::new(bytes, ReadLimits::default())?;
+        let (mut auth, mut ctx) = (None, None);
+        while let Some(h) = env.next_header()? {
+            if h.is(MKTOWS_NS, "AuthenticationHeader") {
+                env.reader().required(&h, &mut auth)?;
+            } else if h.is(MKTOWS_NS, "MktowsContextHeader") {
+                env.reader().required(&h, &mut ctx)?;
+            }
+            // Anything else is left unread: the envelope reader skips it.
+        }
+        let body = env.body()?;
+        if !body.is(MKTOWS_NS, "paramsGetLead") {
+            return Err(env.reader().unexpected("paramsGetLead", &body));
+        }
+        let v = GetLead::decode(env.reader(), &body)?;
+        env.finish()?;
+        Ok((auth, ctx, v))
+    }
+
+    fn expected_server() -> Server {
+        (
+            Some(AuthHeader {
+                user_id: "example_user_0001".into(),
+                signature: "0000aaaa".into(),
+            }),
+            Some(Context {
+                target: "Default".into(),
+            }),
+            GetLead {
+                key: "k1".into(),
+                count: 3,
+            },
+        )
+    }
+
+    #[test]
+    fn writes_request_envelope() {
+        let env = write_envelope(DECL, AUTH.as_bytes(), BODY.as_bytes());
+        assert_eq!(
+            String::from_utf8(env).unwrap(),
+            format!(
+                concat!(
+                    r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                    r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/">"#,
+                    "<SOAP-ENV:Header>{}</SOAP-ENV:Header><SOAP-ENV:Body>{}</SOAP-ENV:Body></SOAP-ENV:Envelope>"
+                ),
+                AUTH, BODY
+            )
+        );
+    }
+
+    #[test]
+    fn writes_response_envelope_without_header() {
+        let v = GetLead {
+            key: "a<b".into(),
+            count: -1,
+        };
+        let bytes =
+            write_response(DECL, ElementName::qualified(MKTOWS_NS, "paramsGetLead"), &v).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes.clone()).unwrap(),
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/">"#,
+                "<SOAP-ENV:Body><ns1:paramsGetLead><leadKey>a&lt;b</leadKey><count>-1</count></ns1:paramsGetLead></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+            )
+        );
+        let back: GetLead =
+            read_response(&bytes, (MKTOWS_NS, "paramsGetLead"), ReadLimits::default())
+                .unwrap()
+                .unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn envelope_reader_headers_in_any_order() {
+        let a = write_envelope(DECL, format!("{AUTH}{CTX}").as_bytes(), BODY.as_bytes());
+        let b = write_envelope(
+            DECL,
+            format!("{CTX}<ns1:Other><x>1</x></ns1:Other>{AUTH}").as_bytes(),
+            BODY.as_bytes(),
+        );
+        assert_eq!(serve(&a).unwrap(), expected_server());
+        assert_eq!(serve(&b).unwrap(), expected_server());
+        // Other prefixes, whitespace and comments.
+        let c = format!(
+            "<?xml version='1.0'?>\n<!-- c -->\n<soapenv:Envelope xmlns:soapenv=\"{SOAP_ENV}\" xmlns:m=\"{MKTOWS_NS}\">\n <soapenv:Header>\n  {}\n  {}\n </soapenv:Header>\n <soapenv:Body>\n  {}\n </soapenv:Body>\n</soapenv:Envelope>\n",
+            CTX.replace("ns1:", "m:"),
+            AUTH.replace("ns1:", "m:"),
+            BODY.replace("ns1:", "m:")
+        );
+        assert_eq!(serve(c.as_bytes()).unwrap(), expected_server());
+    }
+
+    #[test]
+    fn envelope_reader_without_header() {
+        let bytes = write_response_envelope(DECL, BODY.as_bytes());
+        let (auth, ctx, v) = serve(&bytes).unwrap();
+        assert_eq!((auth, ctx), (None, None));
+        assert_eq!(v, expected_server().2);
+        // Empty Header, and body() without asking for headers at all.
+        let bytes = write_envelope(DECL, b"", BODY.as_bytes());
+        assert_eq!(serve(&bytes).unwrap().2, expected_server().2);
+        let bytes = write_envelope(DECL, AUTH.as_bytes(), BODY.as_bytes());
+        let mut env = EnvelopeReader::new(&bytes, ReadLimits::default()).unwrap();
+        let body = env.body().unwrap();
+        assert!(body.is(MKTOWS_NS, "paramsGetLead"));
+        // Not decoding the body: finish skips it.
+        env.finish().unwrap();
+    }
+
+    #[test]
+    fn envelope_errors() {
+        let e = EnvelopeReader::new(
+            b"<e:Envelope xmlns:e=\"http://www.w3.org/2003/05/soap-envelope\"/>",
+            ReadLimits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at Envelope: expected SOAP 1.1 Envelope, found {http://www.w3.org/2003/05/soap-envelope}Envelope"
+        );
+        let bytes = format!("<s:Envelope xmlns:s=\"{SOAP_ENV}\"><s:Header/></s:Envelope>");
+        let mut env = EnvelopeReader::new(bytes.as_bytes(), ReadLimits::default()).unwrap();
+        assert_eq!(
+            env.body().unwrap_err().to_string(),
+            "at Envelope: missing SOAP Body"
+        );
+        let bytes = format!("<s:Envelope xmlns:s=\"{SOAP_ENV}\"><s:Body> </s:Body></s:Envelope>");
+        let mut env = EnvelopeReader::new(bytes.as_bytes(), ReadLimits::default()).unwrap();
+        assert_eq!(
+            env.body().unwrap_err().to_string(),
+            "at Envelope/Body: empty SOAP Body"
+        );
+        // Something after the body element.
+        let bytes = write_response_envelope(DECL, format!("{BODY}<extra/>").as_bytes());
+        let e = serve(&bytes).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at Envelope/Body/extra: expected end of SOAP Body, found extra"
+        );
+        // Errors in the body are relative to the body element, with line and column.
+        let bytes = write_response_envelope(
+            DECL,
+            b"<ns1:paramsGetLead>\n<leadKey>\nk1</leadKy></ns1:paramsGetLead>",
+        );
+        let e = serve(&bytes).unwrap_err();
+        assert_eq!(e.path(), "paramsGetLead/leadKey");
+        assert_eq!(e.location().map(|l| (l.line, l.column)), Some((3, 3)));
+        assert!(
+            e.to_string()
+                .starts_with("at line 3, column 3 (in paramsGetLead/leadKey): malformed XML: "),
+            "{e}"
+        );
+        let bytes = write_response_envelope(
+            DECL,
+            b"<ns1:paramsGetLead><leadKey>k</leadKey><count>x</count></ns1:paramsGetLead>",
+        );
+        assert_eq!(
+            serve(&bytes).unwrap_err().to_string(),
+            r#"at paramsGetLead/count: invalid xs:int "x""#
+        );
+    }
+
+    #[test]
+    fn read_response_wrong_element() {
+        let bytes = write_response_envelope(DECL, b"<ns1:successSyncLead/>");
+        let e =
+            read_response::<GetLead>(&bytes, (MKTOWS_NS, "successGetLead"), ReadLimits::default())
+                .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at successSyncLead: expected successGetLead, found successSyncLead"
+        );
+        let bytes = write_response_envelope(&[], b"<successGetLead/>");
+        let e =
+            read_response::<GetLead>(&bytes, (MKTOWS_NS, "successGetLead"), ReadLimits::default())
+                .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at successGetLead: expected {http://www.marketo.com/mktows/}successGetLead, found successGetLead"
+        );
+    }
+
+    fn auth_fault() -> SoapFault {
+        SoapFault {
+            faultcode: QName::new(Some(SOAP_ENV), "Client"),
+            faultstring: "20014 - Authentication failed".into(),
+            detail: Some(ServiceException {
+                name: "mktServiceException".into(),
+                message: "Authentication failed (20014)".into(),
+                code: "20014".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn writes_documented_fault() {
+        let bytes = write_fault(&auth_fault());
+        assert_eq!(
+            String::from_utf8(bytes.clone()).unwrap(),
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>"#,
+                r#"<SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>20014 - Authentication failed</faultstring>"#,
+                r#"<detail><ns1:serviceException xmlns:ns1="http://www.marketo.com/mktows/"><name>mktServiceException</name>"#,
+                r#"<message>Authentication failed (20014)</message><code>20014</code></ns1:serviceException></detail>"#,
+                r#"</SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+            )
+        );
+        let back =
+            read_response::<GetLead>(&bytes, (MKTOWS_NS, "successGetLead"), ReadLimits::default())
+                .unwrap()
+                .unwrap_err();
+        assert_eq!(back, auth_fault());
+        assert_eq!(
+            back.to_string(),
+            "SOAP fault {http://schemas.xmlsoap.org/soap/envelope/}Client: 20014 - Authentication failed (mktServiceException 20014: Authentication failed (20014))"
+        );
+    }
+
+    #[test]
+    fn fault_write_is_lossy_not_failing() {
+        let f = SoapFault {
+            faultcode: QName::new(Some("urn:codes"), "Bad&Code"),
+            faultstring: "bad \u{1} char <x>".into(),
+            detail: None,
+        };
+        let bytes = write_fault(&f);
+        let s = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            s.contains(
+                "<faultcode xmlns:fc=\"urn:codes\">fc:Bad&amp;Code</faultcode><faultstring>bad \u{FFFD} char &lt;x&gt;</faultstring></SOAP-ENV:Fault>"
+            ),
+            "{s}"
+        );
+        let f2 = SoapFault {
+            faultcode: QName::new(None, "Server"),
+            faultstring: String::new(),
+            detail: None,
+        };
+        let back =
+            read_response::<GetLead>(&write_fault(&f2), ("urn:x", "y"), ReadLimits::default())
+                .unwrap()
+                .unwrap_err();
+        assert_eq!(back, f2);
+    }
+
+    #[test]
+    fn reads_fault_with_unknown_detail_children_in_any_prefix() {
+        let xml = format!(
+            concat!(
+                "<soapenv:Envelope xmlns:soapenv=\"{}\">",
+                "<soapenv:Body><soapenv:Fault>",
+                "<faultcode>soapenv:Server</faultcode>",
+                "<faultstring>20011 - Internal error</faultstring>",
+                "<faultactor>somewhere</faultactor>",
+                "<detail><other/><m:serviceException xmlns:m=\"{}\">",
+                "<name>mktServiceException</name><message>Internal error (20011)</message>",
+                "<cause><x>nested</x></cause><code>20011</code>",
+                "</m:serviceException></detail>",
+                "</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+            ),
+            SOAP_ENV, MKTOWS_NS
+        );
+        let f = read_response::<GetLead>(
+            xml.as_bytes(),
+            (MKTOWS_NS, "successGetLead"),
+            ReadLimits::default(),
+        )
+        .unwrap()
+        .unwrap_err();
+        assert_eq!(
+            f,
+            SoapFault {
+                faultcode: QName::new(Some(SOAP_ENV), "Server"),
+                faultstring: "20011 - Internal error".into(),
+                detail: Some(ServiceException {
+                    name: "mktServiceException".into(),
+                    message: "Internal error (20011)".into(),
+                    code: "20011".into(),
+                }),
+            }
+        );
+        // A serviceException in no namespace at all, with <cause/> empty.
+        let xml = format!(
+            "<S:Envelope xmlns:S=\"{SOAP_ENV}\"><S:Body><S:Fault><faultcode>S:Client</faultcode><faultstring>x</faultstring><detail><serviceException><name>n</name><message>m</message><code>1</code><cause/></serviceException></detail></S:Fault></S:Body></S:Envelope>"
+        );
+        let f = read_response::<GetLead>(
+            xml.as_bytes(),
+            (MKTOWS_NS, "successGetLead"),
+            ReadLimits::default(),
+        )
+        .unwrap()
+        .unwrap_err();
+        assert_eq!(
+            f.detail,
+            Some(ServiceException {
+                name: "n".into(),
+                message: "m".into(),
+                code: "1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn reads_fault_without_detail() {
+        let xml = format!(
+            "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"{SOAP_ENV}\"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode xmlns:c=\"urn:codes\">c:Throttled</faultcode><faultstring>slow down</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+        );
+        let f = read_response::<GetLead>(
+            xml.as_bytes(),
+            (MKTOWS_NS, "successGetLead"),
+            ReadLimits::default(),
+        )
+        .unwrap()
+        .unwrap_err();
+        assert_eq!(
+            f,
+            SoapFault {
+                faultcode: QName::new(Some("urn:codes"), "Throttled"),
+                faultstring: "slow down".into(),
+                detail: None,
+            }
+        );
+    }
+
+    #[test]
+    fn mutated_envelopes_never_panic() {
+        let doc = format!(
+            concat!(
+                "<?xml version=\"1.0\"?><S:Envelope xmlns:S=\"{}\" xmlns:m=\"{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
+                "<S:Header><m:H><a>1</a></m:H></S:Header><S:Body>",
+                "<m:paramsGetLead xsi:type=\"m:T\"><leadKey>k&amp;<![CDATA[x]]></leadKey><count>3</count></m:paramsGetLead>",
+                "</S:Body></S:Envelope>"
+            ),
+            SOAP_ENV, MKTOWS_NS
+        );
+        let fault = String::from_utf8(write_fault(&auth_fault())).unwrap();
+        for doc in [doc.as_bytes(), fault.as_bytes()] {
+            assert!(
+                read_response::<GetLead>(doc, (MKTOWS_NS, "paramsGetLead"), ReadLimits::default())
+                    .is_ok()
+            );
+            for i in 0..doc.len() {
+                for b in [
+                    b'<', b'>', b'&', b'/', b'"', b':', b'x', 0xFF, 0xC3, b']', b'!', b'?',
+                ] {
+                    let mut m = doc.to_vec();
+                    m[i] = b;
+                    let _ = read_response::<GetLead>(
+                        &m,
+                        (MKTOWS_NS, "paramsGetLead"),
+                        ReadLimits::default(),
+                    );
+                    let _ = serve(&m);
+                }
+                let mut m = doc.to_vec();
+                m.remove(i);
+                let _ = read_response::<GetLead>(
+                    &m,
+                    (MKTOWS_NS, "paramsGetLead"),
+                    ReadLimits::default(),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fault_code_prefix_must_be_bound() {
+        let xml = format!(
+            "<e:Envelope xmlns:e=\"{SOAP_ENV}\"><e:Body><e:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>x</faultstring></e:Fault></e:Body></e:Envelope>"
+        );
+        let e = read_response::<GetLead>(
+            xml.as_bytes(),
+            (MKTOWS_NS, "successGetLead"),
+            ReadLimits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"at Fault/faultcode: unbound namespace prefix "SOAP-ENV""#
+        );
+        let xml = format!(
+            "<e:Envelope xmlns:e=\"{SOAP_ENV}\"><e:Body><e:Fault><faultcode>e:Client</faultcode></e:Fault></e:Body></e:Envelope>"
+        );
+        let e = read_response::<GetLead>(
+            xml.as_bytes(),
+            (MKTOWS_NS, "successGetLead"),
+            ReadLimits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at Fault/faultstring: missing required element"
+        );
+    }
 }

@@ -96,7 +96,7 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
-    /// A `200` response with `Content-Type: text/xml; charset=utf-8`.
+    /// A response with `status` and `Content-Type: text/xml; charset=utf-8`.
     pub fn xml(status: u16, body: impl Into<Vec<u8>>) -> HttpResponse {
         HttpResponse {
             status,
@@ -125,11 +125,17 @@ impl fmt::Debug for HttpResponse {
 /// status is not an error here: the client decides what the body means.
 pub trait Transport: Send + Sync + 'static {
     /// Sends `request`.
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> + Send;
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, Error>> + Send;
 }
 
 impl<T: Transport> Transport for Arc<T> {
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> + Send {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, Error>> + Send {
         (**self).send(request)
     }
 }
@@ -170,7 +176,10 @@ where
     F: Fn(HttpRequest) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<HttpResponse, Error>> + Send + 'static,
 {
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> + Send {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, Error>> + Send {
         (self.f)(request)
     }
 }
@@ -280,6 +289,10 @@ impl HttpTransport {
         if e.is_connect() {
             // Includes connect timeouts: the request was not sent, which is what matters.
             Error::Connect { message: chain(e) }
+        } else if e.is_builder() {
+            // The request could not even be built (an endpoint a custom caller passed that
+            // is not a URL): nothing was sent, and retrying cannot help.
+            Error::config(crate::config::ENV_ENDPOINT, chain(e))
         } else if e.is_timeout() {
             Error::Timeout {
                 after: self.options.timeout,
@@ -291,7 +304,10 @@ impl HttpTransport {
 }
 
 impl Transport for HttpTransport {
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> + Send {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, Error>> + Send {
         self.send_inner(request)
     }
 }

@@ -17,9 +17,11 @@ async fn concurrent_calls_respect_in_flight_and_rolling_window() {
     let in_flight = Arc::new(AtomicUsize::new(0));
     let max_in_flight = Arc::new(AtomicUsize::new(0));
     let transport = {
-        let (starts, in_flight, max_in_flight) = (starts.clone(), in_flight.clone(), max_in_flight.clone());
+        let (starts, in_flight, max_in_flight) =
+            (starts.clone(), in_flight.clone(), max_in_flight.clone());
         transport_fn(move |_req| {
-            let (starts, in_flight, max_in_flight) = (starts.clone(), in_flight.clone(), max_in_flight.clone());
+            let (starts, in_flight, max_in_flight) =
+                (starts.clone(), in_flight.clone(), max_in_flight.clone());
             async move {
                 starts.lock().unwrap().push(Instant::now());
                 let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -57,7 +59,11 @@ async fn concurrent_calls_respect_in_flight_and_rolling_window() {
     // No 20 s window holds more than 100 starts: the 101st start after any start is at least
     // 20 s later.
     for w in starts.windows(101) {
-        assert!(w[100] - w[0] >= Duration::from_secs(20), "{:?}", w[100] - w[0]);
+        assert!(
+            w[100] - w[0] >= Duration::from_secs(20),
+            "{:?}",
+            w[100] - w[0]
+        );
     }
     // And the limiter is not slower than it needs to be: 10 at a time for one second each, so
     // the first 100 start within 10 s, the next batch exactly when the window allows.
@@ -69,7 +75,12 @@ async fn concurrent_calls_respect_in_flight_and_rolling_window() {
 
 #[tokio::test(start_paused = true)]
 async fn clones_and_shared_limiters_share_one_budget() {
-    let limiter = Limiter::new(Limits { max_in_flight: 2, max_calls_per_window: 3, window: Duration::from_secs(20) }).unwrap();
+    let limiter = Limiter::new(Limits {
+        max_in_flight: 2,
+        max_calls_per_window: 3,
+        window: Duration::from_secs(20),
+    })
+    .unwrap();
     let in_flight = Arc::new(AtomicUsize::new(0));
     let max_seen = Arc::new(AtomicUsize::new(0));
     let make = |limiter: Limiter| {
@@ -82,7 +93,10 @@ async fn clones_and_shared_limiters_share_one_budget() {
             .build_with_transport(transport_fn(move |_| {
                 let (in_flight, max_seen) = (in_flight.clone(), max_seen.clone());
                 async move {
-                    max_seen.fetch_max(in_flight.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                    max_seen.fetch_max(
+                        in_flight.fetch_add(1, Ordering::SeqCst) + 1,
+                        Ordering::SeqCst,
+                    );
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     in_flight.fetch_sub(1, Ordering::SeqCst);
                     Ok(HttpResponse::xml(200, SUCCESS))
@@ -104,6 +118,7 @@ async fn clones_and_shared_limiters_share_one_budget() {
         c.await.unwrap().unwrap();
     }
     assert_eq!(max_seen.load(Ordering::SeqCst), 2);
-    // Six calls with three per 20 s: the last three start at 20 s and end 100 ms later.
-    assert_eq!(Instant::now() - t0, Duration::from_millis(20_100));
+    // Three per 20 s, two at a time, 100 ms each: starts at 0, 0, 0.1 s; then the window
+    // frees the 4th and 5th at 20 s and the 6th at 20.1 s, which ends at 20.2 s.
+    assert_eq!(Instant::now() - t0, Duration::from_millis(20_200));
 }

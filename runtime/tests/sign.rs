@@ -14,25 +14,58 @@ use mktows_runtime::transport::{HttpResponse, transport_fn};
 #[test]
 fn reference_vectors() {
     let s = Signer::new("demo_user_0001", b"example-encryption-key").unwrap();
-    assert_eq!(s.sign("2013-08-03T21:39:34-07:00"), "c2f197abf02b50b73d65727f29366a20975e01d1");
-    assert_eq!(s.sign("2026-12-03T08:00:00+00:00"), "25fedecf4bf299a7f9f04d63d60168cbc1eece86");
+    assert_eq!(
+        s.sign("2013-08-03T21:39:34-07:00"),
+        "c2f197abf02b50b73d65727f29366a20975e01d1"
+    );
+    assert_eq!(
+        s.sign("2026-12-03T08:00:00+00:00"),
+        "25fedecf4bf299a7f9f04d63d60168cbc1eece86"
+    );
     // Negative controls: user id first, and `Z` instead of `+00:00`, sign something else.
-    assert_ne!(s.sign("2013-08-03T21:39:34-07:00"), "6041fba3aef2a9e4faf52c53cc9ca6fb8a1db1b2");
+    assert_ne!(
+        s.sign("2013-08-03T21:39:34-07:00"),
+        "6041fba3aef2a9e4faf52c53cc9ca6fb8a1db1b2"
+    );
     let swapped = Signer::new("2013-08-03T21:39:34-07:00", b"example-encryption-key").unwrap();
-    assert_eq!(swapped.sign("demo_user_0001"), "6041fba3aef2a9e4faf52c53cc9ca6fb8a1db1b2");
-    assert_eq!(s.sign("2026-12-03T08:00:00Z"), "7f78607f10141bc12c84fec0f763bf6ae1ca4efa");
+    assert_eq!(
+        swapped.sign("demo_user_0001"),
+        "6041fba3aef2a9e4faf52c53cc9ca6fb8a1db1b2"
+    );
+    assert_eq!(
+        s.sign("2026-12-03T08:00:00Z"),
+        "7f78607f10141bc12c84fec0f763bf6ae1ca4efa"
+    );
 }
 
 #[test]
 fn placeholder_table() {
     let s = Signer::new(USER_ID, KEY.as_bytes()).unwrap();
     for (ts, sig) in [
-        ("2013-06-09T14:04:54-08:00", "c6c9de292f44d3c10383889cabdb021cc03af75e"),
-        ("2013-06-09T14:24:54-08:00", "145d84efc2e88d23f2d9bd6a7d6388f97de9d86d"),
-        ("2013-06-09T14:06:10-08:00", "735e7a2644c714ce2311ce86000e8d663c284c02"),
-        ("2013-06-09T14:04:54+05:30", "bc8617bee987e5b784ecf26a0a9e8520f2e2826b"),
-        ("2013-06-09T08:34:54Z", "828970edbc3d878a4d5fb10022bb5a5c58cf37e7"),
-        ("2013-06-09T14:04:54+05:00", "c9554e97b337bb9721ffe6db3774ad1a9e8cb502"),
+        (
+            "2013-06-09T14:04:54-08:00",
+            "c6c9de292f44d3c10383889cabdb021cc03af75e",
+        ),
+        (
+            "2013-06-09T14:24:54-08:00",
+            "145d84efc2e88d23f2d9bd6a7d6388f97de9d86d",
+        ),
+        (
+            "2013-06-09T14:06:10-08:00",
+            "735e7a2644c714ce2311ce86000e8d663c284c02",
+        ),
+        (
+            "2013-06-09T14:04:54+05:30",
+            "bc8617bee987e5b784ecf26a0a9e8520f2e2826b",
+        ),
+        (
+            "2013-06-09T08:34:54Z",
+            "828970edbc3d878a4d5fb10022bb5a5c58cf37e7",
+        ),
+        (
+            "2013-06-09T14:04:54+05:00",
+            "c9554e97b337bb9721ffe6db3774ad1a9e8cb502",
+        ),
     ] {
         assert_eq!(s.sign(ts), sig, "{ts}");
     }
@@ -89,7 +122,9 @@ async fn extra_headers_and_operations_without_auth() {
         .user_id(USER_ID)
         .encryption_key(KEY)
         .build_with_transport(transport_fn(move |req| {
-            sink.lock().unwrap().push(String::from_utf8(req.body).unwrap());
+            sink.lock()
+                .unwrap()
+                .push(String::from_utf8(req.body).unwrap());
             async { Ok(HttpResponse::xml(200, SUCCESS)) }
         }))
         .unwrap();
@@ -97,6 +132,14 @@ async fn extra_headers_and_operations_without_auth() {
     let _: Outcome = client.call(&READ_OP, extra, &body()).await.unwrap();
     let _: Outcome = client.call(&NO_AUTH, extra, &body()).await.unwrap();
     let seen = seen.lock().unwrap();
-    assert!(seen[0].contains("</ns1:AuthenticationHeader><ns1:MktowsContextHeader>"), "{}", seen[0]);
-    assert!(!seen[1].contains("AuthenticationHeader") && seen[1].contains("<ns1:MktowsContextHeader>"), "{}", seen[1]);
+    assert!(
+        seen[0].contains("</ns1:AuthenticationHeader><ns1:MktowsContextHeader>"),
+        "{}",
+        seen[0]
+    );
+    assert!(
+        !seen[1].contains("AuthenticationHeader") && seen[1].contains("<ns1:MktowsContextHeader>"),
+        "{}",
+        seen[1]
+    );
 }

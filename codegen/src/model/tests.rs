@@ -28,7 +28,13 @@ fn every_operation_with_its_elements_and_headers() {
     let m = mktows();
     assert_eq!(m.operations.len(), 23);
     let names: Vec<&str> = m.operations.iter().map(|o| o.xml_name.as_str()).collect();
-    for op in ["scheduleCampaign", "getMultipleLeads", "syncLead", "getMObjects", "getTags"] {
+    for op in [
+        "scheduleCampaign",
+        "getMultipleLeads",
+        "syncLead",
+        "getMObjects",
+        "getTags",
+    ] {
         assert!(names.contains(&op), "{op} missing from {names:?}");
     }
     for op in &m.operations {
@@ -39,24 +45,51 @@ fn every_operation_with_its_elements_and_headers() {
         };
         assert_eq!(op.input.element.local, format!("params{suffix}"));
         assert_eq!(op.output.element.local, format!("success{suffix}"));
-        assert_eq!(op.soap_action, format!("http://www.marketo.com/mktows/{}", op.xml_name));
-        let header_names: Vec<&str> =
-            op.headers.iter().map(|&h| m.headers[h].element.local.as_str()).collect();
+        assert_eq!(
+            op.soap_action,
+            format!("http://www.marketo.com/mktows/{}", op.xml_name)
+        );
+        let header_names: Vec<&str> = op
+            .headers
+            .iter()
+            .map(|&h| m.headers[h].element.local.as_str())
+            .collect();
         if op.xml_name == "syncLead" {
-            assert_eq!(header_names, ["AuthenticationHeader", "MktowsContextHeader"]);
+            assert_eq!(
+                header_names,
+                ["AuthenticationHeader", "MktowsContextHeader"]
+            );
         } else {
             assert_eq!(header_names, ["AuthenticationHeader"], "{}", op.xml_name);
         }
     }
-    let sync = m.operations.iter().find(|o| o.xml_name == "getMObjects").expect("op");
+    let sync = m
+        .operations
+        .iter()
+        .find(|o| o.xml_name == "getMObjects")
+        .expect("op");
     assert_eq!(sync.method.display(), "get_m_objects");
     assert_eq!(sync.const_name.display(), "GET_M_OBJECTS");
-    let auth = m.headers.iter().find(|h| h.element.local == "AuthenticationHeader").expect("auth");
+    let auth = m
+        .headers
+        .iter()
+        .find(|h| h.element.local == "AuthenticationHeader")
+        .expect("auth");
     assert!(auth.auth.is_some(), "the signer fills AuthenticationHeader");
-    let ctx = m.headers.iter().find(|h| h.element.local == "MktowsContextHeader").expect("ctx");
+    let ctx = m
+        .headers
+        .iter()
+        .find(|h| h.element.local == "MktowsContextHeader")
+        .expect("ctx");
     assert!(ctx.auth.is_none());
     assert_eq!(ctx.rust_name.display(), "mktows_context");
-    assert_eq!(m.namespaces, [("ns1".to_owned(), "http://www.marketo.com/mktows/".to_owned())]);
+    assert_eq!(
+        m.namespaces,
+        [(
+            "ns1".to_owned(),
+            "http://www.marketo.com/mktows/".to_owned()
+        )]
+    );
 }
 
 #[test]
@@ -78,7 +111,10 @@ fn cardinality_maps_to_the_four_field_shapes() {
     let strings = fields(type_named(&m, "ArrayOfString"));
     assert_eq!(strings[0].occurs, Occurs::Repeated);
     let import = fields(type_named(&m, "ParamsImportToList"));
-    let campaign = import.iter().find(|f| f.xml_name == "campaignName").expect("field");
+    let campaign = import
+        .iter()
+        .find(|f| f.xml_name == "campaignName")
+        .expect("field");
     assert_eq!(campaign.occurs, Occurs::Nillable);
 }
 
@@ -88,10 +124,20 @@ fn abstract_selector_is_a_choice_of_its_three_extensions() {
     let TypeKind::Choice(c) = &type_named(&m, "LeadSelector").kind else {
         panic!("LeadSelector should be a choice");
     };
-    let mut names: Vec<&str> =
-        c.variants.iter().map(|&v| m.types[v].xml_name.local.as_str()).collect();
+    let mut names: Vec<&str> = c
+        .variants
+        .iter()
+        .map(|&v| m.types[v].xml_name.local.as_str())
+        .collect();
     names.sort_unstable();
-    assert_eq!(names, ["LastUpdateAtSelector", "LeadKeySelector", "StaticListSelector"]);
+    assert_eq!(
+        names,
+        [
+            "LastUpdateAtSelector",
+            "LeadKeySelector",
+            "StaticListSelector"
+        ]
+    );
     let last = fields(type_named(&m, "LastUpdateAtSelector"));
     let order: Vec<&str> = last.iter().map(|f| f.xml_name.as_str()).collect();
     assert_eq!(order, ["latestUpdatedAt", "oldestUpdatedAt"]);
@@ -177,8 +223,14 @@ fn colliding_names_are_renamed_and_reported() {
     let names: Vec<String> = f.iter().map(|f| f.rust_name.display()).collect();
     assert_eq!(names, ["id", "id_2", "self_"]);
     let client = type_named(&m, "Client");
-    assert_eq!(client.rust_name.display(), "Client2", "Client is the generated client's name");
-    let TypeKind::Enum(e) = &client.kind else { panic!("enum") };
+    assert_eq!(
+        client.rust_name.display(),
+        "Client2",
+        "Client is the generated client's name"
+    );
+    let TypeKind::Enum(e) = &client.kind else {
+        panic!("enum")
+    };
     let v: Vec<String> = e.variants.iter().map(|v| v.rust_name.display()).collect();
     assert_eq!(v, ["AB", "AB2", "Unknown"]);
     assert_eq!(e.unknown.display(), "UnknownValue");
@@ -196,19 +248,29 @@ fn unresolved_references_are_located_errors() {
     .expect_err("dangling type");
     assert_eq!(err.pos.map(|p| p.line), Some(4));
     assert!(err.to_string().starts_with("small.wsdl:4:"), "{err}");
-    assert!(err.message.contains("type {urn:t}Missing is not defined"), "{err}");
+    assert!(
+        err.message.contains("type {urn:t}Missing is not defined"),
+        "{err}"
+    );
 
     let err = small(
         r#"<xs:complexType name="In"><xs:sequence/></xs:complexType>"#,
         r#"<operation name="gone"><input message="t:Nope"/><output message="t:OutMsg"/></operation>"#,
     )
     .expect_err("operation without binding");
-    assert!(err.message.contains("operation `gone` has no SOAP binding operation"), "{err}");
+    assert!(
+        err.message
+            .contains("operation `gone` has no SOAP binding operation"),
+        "{err}"
+    );
 
     let err = small(
         r#"<xs:complexType name="In"><xs:sequence><xs:element name="x" type="xs:duration"/></xs:sequence></xs:complexType>"#,
         "",
     )
     .expect_err("unsupported built-in");
-    assert!(err.message.contains("xs:duration is not supported"), "{err}");
+    assert!(
+        err.message.contains("xs:duration is not supported"),
+        "{err}"
+    );
 }

@@ -40,10 +40,7 @@ pub fn parse_wsdl_bytes(file: &str, bytes: &[u8]) -> Result<Wsdl> {
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let line_start = good
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u32 + 1;
             Err(Error::at(
                 file,
@@ -130,7 +127,10 @@ impl<'a, 'input> Reader<'a, 'input> {
             .children()
             .filter(|c| Self::is(*c, XS, "annotation"))
             .flat_map(|a| a.children().filter(|c| Self::is(*c, XS, "documentation")))
-            .chain(node.children().filter(|c| Self::is(*c, doc_ns, "documentation")))
+            .chain(
+                node.children()
+                    .filter(|c| Self::is(*c, doc_ns, "documentation")),
+            )
             .filter_map(|d| clean_doc(&text_of(d)))
             .collect();
         if !own.is_empty() {
@@ -345,7 +345,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                 ));
             }
         }
-        if global && (node.attribute("minOccurs").is_some() || node.attribute("maxOccurs").is_some())
+        if global
+            && (node.attribute("minOccurs").is_some() || node.attribute("maxOccurs").is_some())
         {
             return Err(self.err(
                 node,
@@ -447,10 +448,9 @@ impl<'a, 'input> Reader<'a, 'input> {
                         ));
                     }
                     [] => {
-                        return Err(self.err(
-                            child,
-                            format!("empty complexContent in `{}`", ct.name),
-                        ));
+                        return Err(
+                            self.err(child, format!("empty complexContent in `{}`", ct.name))
+                        );
                     }
                 }
             } else {
@@ -674,7 +674,9 @@ impl<'a, 'input> Reader<'a, 'input> {
         if style != "document" {
             return Err(self.err(
                 soap,
-                format!("binding `{name}`: style=\"{style}\" is not supported (document/literal only)"),
+                format!(
+                    "binding `{name}`: style=\"{style}\" is not supported (document/literal only)"
+                ),
             ));
         }
         if let Some(t) = soap.attribute("transport") {
@@ -723,7 +725,10 @@ impl<'a, 'input> Reader<'a, 'input> {
                         if style != "document" {
                             return Err(self.err(
                                 child,
-                                format!("operation `{}`: style=\"{style}\" is not supported", op.name),
+                                format!(
+                                    "operation `{}`: style=\"{style}\" is not supported",
+                                    op.name
+                                ),
                             ));
                         }
                     }
@@ -741,7 +746,11 @@ impl<'a, 'input> Reader<'a, 'input> {
                 (Some(WSDL), _) => {
                     return Err(self.err(
                         child,
-                        format!("unexpected {} in binding operation `{}`", Self::tag(child), op.name),
+                        format!(
+                            "unexpected {} in binding operation `{}`",
+                            Self::tag(child),
+                            op.name
+                        ),
                     ));
                 }
                 _ => self.extension(child)?,

@@ -10,7 +10,10 @@ const HEAD: &str = r#"<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" xmln
 fn malformed_xml_is_located() {
     let err = err_of("<definitions>\n  <types>\n</definitions>");
     assert_eq!(err.pos, Some(Pos { line: 3, column: 1 }));
-    assert!(err.to_string().starts_with("bad.wsdl:3:1: malformed XML"), "{err}");
+    assert!(
+        err.to_string().starts_with("bad.wsdl:3:1: malformed XML"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -29,7 +32,10 @@ fn dtd_is_refused() {
 #[test]
 fn not_a_wsdl() {
     let err = err_of("<schema/>");
-    assert!(err.message.contains("expected a WSDL 1.1 <definitions>"), "{err}");
+    assert!(
+        err.message.contains("expected a WSDL 1.1 <definitions>"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -59,7 +65,10 @@ fn unsupported_schema_constructs_are_errors_not_skips() {
             r#"<xs:simpleType name="L"><xs:list itemType="xs:string"/></xs:simpleType>"#,
             "unsupported <xs:list> in simpleType `L`",
         ),
-        (r#"<xs:group name="G"/>"#, "unsupported schema construct <xs:group>"),
+        (
+            r#"<xs:group name="G"/>"#,
+            "unsupported schema construct <xs:group>",
+        ),
         (
             r#"<xs:complexType name="A"><xs:sequence><xs:element name="x" type="q:T"/></xs:sequence></xs:complexType>"#,
             "the prefix `q` in `q:T` is not bound",
@@ -86,7 +95,11 @@ fn rpc_and_encoded_are_refused() {
         r#"{HEAD}<binding name="b" type="t:P" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"><soap:binding style="document"/>
         <operation name="o"><input><soap:body use="encoded"/></input><output><soap:body/></output></operation></binding></definitions>"#
     );
-    assert!(err_of(&text).message.contains("use=\"encoded\" is not supported"));
+    assert!(
+        err_of(&text)
+            .message
+            .contains("use=\"encoded\" is not supported")
+    );
 }
 
 #[test]
@@ -123,6 +136,10 @@ fn published_wsdls_parse_with_prefixed_wsdl_elements() {
     let wsdl = parse_wsdl("mktows.wsdl", &text).expect("parses");
     assert_eq!(wsdl.port_types[0].operations.len(), 23);
     assert_eq!(wsdl.bindings[0].operations.len(), 23);
-    let sync = wsdl.bindings[0].operations.iter().find(|o| o.name == "syncLead").expect("op");
+    let sync = wsdl.bindings[0]
+        .operations
+        .iter()
+        .find(|o| o.name == "syncLead")
+        .expect("op");
     assert_eq!(sync.input.headers.len(), 2);
 }

@@ -85,7 +85,9 @@ fn operations_module(model: &Model) -> TokenStream {
             } else {
                 match f.occurs {
                     Occurs::OptionalNillable => quote! { ::mktows_runtime::Nillable::Absent },
-                    Occurs::Repeated | Occurs::RepeatedNillable => quote! { ::std::vec::Vec::new() },
+                    Occurs::Repeated | Occurs::RepeatedNillable => {
+                        quote! { ::std::vec::Vec::new() }
+                    }
                     _ => quote! { ::core::option::Option::None },
                 }
             };
@@ -169,14 +171,17 @@ fn client(model: &Model) -> TokenStream {
                 }
             }
         });
-        let headers_bytes = if headers.is_empty() {
-            quote! { let headers: &[u8] = &[]; }
+        let (headers_bytes, headers_arg) = if headers.is_empty() {
+            (quote! {}, quote! { &[] })
         } else {
-            quote! {
-                let mut headers = ::mktows_runtime::xml::Writer::with_declared(NAMESPACES);
-                #(#header_writes)*
-                let headers = headers.into_bytes();
-            }
+            (
+                quote! {
+                    let mut headers = ::mktows_runtime::xml::Writer::with_declared(NAMESPACES);
+                    #(#header_writes)*
+                    let headers = headers.into_bytes();
+                },
+                quote! { &headers },
+            )
         };
         quote! {
             #doc
@@ -189,7 +194,7 @@ fn client(model: &Model) -> TokenStream {
                 let mut body = ::mktows_runtime::xml::Writer::with_declared(NAMESPACES);
                 body.required(#body_element, params)?;
                 self.runtime
-                    .call(&operations::#cname, &headers, &body.into_bytes())
+                    .call(&operations::#cname, #headers_arg, &body.into_bytes())
                     .await
             }
         }
@@ -254,7 +259,10 @@ fn server(model: &Model) -> TokenStream {
     let response_variants = model.operations.iter().map(|op| {
         let v = ident(&op.variant);
         let ty = ident(&model.types[op.output.ty].rust_name);
-        let doc = format!("`{}` response (`{}`).", op.xml_name, op.output.element.local);
+        let doc = format!(
+            "`{}` response (`{}`).",
+            op.xml_name, op.output.element.local
+        );
         quote! { #[doc = #doc] #v(super::#ty) }
     });
     let op_arms_req = model.operations.iter().map(|op| {

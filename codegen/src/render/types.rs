@@ -1,8 +1,6 @@
 //! Schema types: structs with their XML codec, enumerations, abstract-type choices, aliases.
 
-use super::{
-    byte_lit, doc_with, field_type, ident, local_ident, type_doc_name, type_tokens,
-};
+use super::{byte_lit, doc_with, field_type, ident, local_ident, type_doc_name, type_tokens};
 use crate::model::{Choice, Enum, Field, Model, Occurs, Struct, TypeKind, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -27,7 +25,13 @@ pub(super) fn type_def(model: &Model, index: usize) -> TokenStream {
             );
             if !facets.is_empty() {
                 facts.push_str(" Facets (not checked by this crate): ");
-                facts.push_str(&facets.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "));
+                facts.push_str(
+                    &facets
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
                 facts.push('.');
             }
             let doc = doc_with(t.doc.as_deref(), &facts);
@@ -43,7 +47,9 @@ fn occurs_doc(f: &Field) -> String {
     match f.occurs {
         Occurs::Required => "required".to_owned(),
         Occurs::Optional => "optional; `None` leaves it out".to_owned(),
-        Occurs::Nillable => "required but nillable; `None` is sent as `xsi:nil=\"true\"`".to_owned(),
+        Occurs::Nillable => {
+            "required but nillable; `None` is sent as `xsi:nil=\"true\"`".to_owned()
+        }
         Occurs::OptionalNillable => {
             "optional and nillable: absent, nil (`xsi:nil=\"true\"`) or a value".to_owned()
         }
@@ -156,6 +162,7 @@ fn constructor(model: &Model, name: &Ident, s: &Struct) -> TokenStream {
     let none = TokenStream::new();
     let mut params = Vec::new();
     let mut inits = Vec::new();
+    let mut shorthand = Vec::new();
     for f in &s.fields {
         let fname = ident(&f.rust_name);
         match f.occurs {
@@ -163,30 +170,42 @@ fn constructor(model: &Model, name: &Ident, s: &Struct) -> TokenStream {
                 let is_string = matches!(f.ty, TypeRef::Builtin(b) if b.is_string());
                 let ty = type_tokens(model, f.ty, &none);
                 let value = if is_string {
-                    params.push(quote! { #fname: impl ::core::convert::Into<::std::string::String> });
+                    params
+                        .push(quote! { #fname: impl ::core::convert::Into<::std::string::String> });
                     quote! { #fname.into() }
                 } else {
                     params.push(quote! { #fname: #ty });
                     quote! { #fname }
                 };
-                let value = if f.boxed {
-                    quote! { ::std::boxed::Box::new(#value) }
-                } else {
-                    value
-                };
-                inits.push(quote! { #fname: #value });
+                if !is_string && !f.boxed {
+                    shorthand.push(fname.clone());
+                }
+                inits.push((fname, value, f.boxed));
             }
             Occurs::Optional | Occurs::Nillable => {
-                inits.push(quote! { #fname: ::core::option::Option::None });
+                inits.push((fname, quote! { ::core::option::Option::None }, f.boxed));
             }
             Occurs::OptionalNillable => {
-                inits.push(quote! { #fname: ::mktows_runtime::Nillable::Absent });
+                inits.push((
+                    fname,
+                    quote! { ::mktows_runtime::Nillable::Absent },
+                    f.boxed,
+                ));
             }
             Occurs::Repeated | Occurs::RepeatedNillable => {
-                inits.push(quote! { #fname: ::std::vec::Vec::new() });
+                inits.push((fname, quote! { ::std::vec::Vec::new() }, f.boxed));
             }
         }
     }
+    let inits = inits.into_iter().map(|(fname, value, boxed)| {
+        if shorthand.contains(&fname) {
+            quote! { #fname }
+        } else if boxed {
+            quote! { #fname: ::std::boxed::Box::new(#value) }
+        } else {
+            quote! { #fname: #value }
+        }
+    });
     let doc = if params.is_empty() {
         "A value with every field absent or empty."
     } else {
@@ -231,8 +250,14 @@ fn field_writes(s: &Struct) -> Vec<TokenStream> {
                 Occurs::Repeated => quote! { repeated },
                 Occurs::RepeatedNillable => quote! { repeated_nillable },
             };
+            // `&*` sees through the box of a recursive field (and is a no-op reborrow otherwise).
+            let value = if f.boxed {
+                quote! { &*self.#fname }
+            } else {
+                quote! { &self.#fname }
+            };
             quote! {
-                writer.#method(::mktows_runtime::xml::ElementName::local(#xml), &self.#fname)?;
+                writer.#method(::mktows_runtime::xml::ElementName::local(#xml), #value)?;
             }
         })
         .collect()
@@ -307,8 +332,41 @@ fn struct_codec(model: &Model, index: usize, s: &Struct) -> TokenStream {
         arms.push(quote! {
             ::core::option::Option::Some(#bytes) => reader.#method(&child, &mut #local)?,
         });
-        builds.push(quote! { #fname: #build });
+        let plain_local = matches!(
+            f.occurs,
+            Occurs::Optional
+                | Occurs::OptionalNillable
+                | Occurs::Repeated
+                | Occurs::RepeatedNillable
+        ) && !DECODE_LOCALS.contains(&f.rust_name.name.as_str());
+        if f.boxed {
+            builds.push(quote! { #fname: ::std::boxed::Box::new(#build) });
+        } else if plain_local {
+            // Field init shorthand: the local has the field's name.
+            builds.push(quote! { #fname });
+        } else {
+            builds.push(quote! { #fname: #build });
+        }
     }
+    let read_loop = if arms.is_empty() {
+        quote! {
+            // No known children: anything inside is a later version's addition.
+            while let ::core::option::Option::Some(child) = reader.next_child()? {
+                reader.skip(&child)?;
+            }
+        }
+    } else {
+        quote! {
+            while let ::core::option::Option::Some(child) = reader.next_child()? {
+                match child.unqualified() {
+                    #(#arms)*
+                    // Elements this version of the WSDL does not know: skipped, so a
+                    // server adding a field does not break decoding.
+                    _ => reader.skip(&child)?,
+                }
+            }
+        }
+    };
     quote! {
         #encode_fields
 
@@ -332,14 +390,7 @@ fn struct_codec(model: &Model, index: usize, s: &Struct) -> TokenStream {
                 _start: &::mktows_runtime::xml::Start<'_>,
             ) -> ::core::result::Result<Self, ::mktows_runtime::xml::DecodeError> {
                 #(#decls)*
-                while let ::core::option::Option::Some(child) = reader.next_child()? {
-                    match child.unqualified() {
-                        #(#arms)*
-                        // Elements this version of the WSDL does not know: skipped, so a
-                        // server adding a field does not break decoding.
-                        _ => reader.skip(&child)?,
-                    }
-                }
+                #read_loop
                 ::core::result::Result::Ok(Self { #(#builds),* })
             }
         }
@@ -413,6 +464,10 @@ fn enumeration(model: &Model, index: usize, e: &Enum) -> TokenStream {
 
             fn write_text(&self, out: &mut ::std::string::String) {
                 out.push_str(self.as_str());
+            }
+
+            fn as_text(&self) -> ::core::option::Option<&str> {
+                ::core::option::Option::Some(self.as_str())
             }
         }
     }

@@ -1,9 +1,9 @@
 //! The traits generated types implement, their impls for the XML Schema built-ins, and
 //! [`Nillable`].
 
-use super::read::{DecodeError, Reader, Start};
-use super::write::{EncodeError, Writer};
 use super::ElementName;
+use super::read::{DecodeError, ReadLimits, Reader, Start};
+use super::write::{EncodeError, Writer};
 
 /// A type whose XML form is text only (built-ins, enumerations).
 ///
@@ -50,7 +50,10 @@ pub trait Decode: Sized {
     /// Like [`Decode::decode`], but `Ok(None)` when the element is empty and that means
     /// "absent" for this type (used for optional fields; see [`SimpleType::EMPTY_IS_ABSENT`]).
     /// The default never reports absence.
-    fn decode_or_absent(r: &mut Reader<'_>, start: &Start<'_>) -> Result<Option<Self>, DecodeError> {
+    fn decode_or_absent(
+        r: &mut Reader<'_>,
+        start: &Start<'_>,
+    ) -> Result<Option<Self>, DecodeError> {
         Self::decode(r, start).map(Some)
     }
 }
@@ -63,6 +66,28 @@ impl<T: SimpleType> Encode for T {
 }
 
 /// Lets `&str` be written where a `String` field is expected without allocating.
+/// Encodes `value` as a standalone document whose root element is `name` (no XML declaration).
+pub fn to_document<T: Encode + ?Sized>(
+    value: &T,
+    name: ElementName,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut w = Writer::new();
+    w.required(name, value)?;
+    Ok(w.into_bytes())
+}
+
+/// Decodes a standalone document whose root element is a `T` (any name, any namespace); only
+/// whitespace, comments and processing instructions may follow it.
+pub fn from_document<T: Decode>(input: &[u8], limits: ReadLimits) -> Result<T, DecodeError> {
+    let mut r = Reader::new(input, limits);
+    let Some(root) = r.next_child()? else {
+        return Err(r.error("the document has no root element"));
+    };
+    let value = T::decode(&mut r, &root)?;
+    r.finish()?;
+    Ok(value)
+}
+
 impl Encode for str {
     #[inline]
     fn encode(&self, w: &mut Writer, name: ElementName) -> Result<(), EncodeError> {
@@ -93,7 +118,10 @@ impl<T: SimpleType> Decode for T {
     }
 
     #[inline]
-    fn decode_or_absent(r: &mut Reader<'_>, start: &Start<'_>) -> Result<Option<Self>, DecodeError> {
+    fn decode_or_absent(
+        r: &mut Reader<'_>,
+        start: &Start<'_>,
+    ) -> Result<Option<Self>, DecodeError> {
         if T::EMPTY_IS_ABSENT {
             r.simple_or_absent(start)
         } else {
@@ -318,7 +346,10 @@ mod tests {
     fn bools() {
         assert_eq!(bool::parse_text("1"), Ok(true));
         assert_eq!(bool::parse_text("false"), Ok(false));
-        assert_eq!(bool::parse_text("TRUE"), Err("invalid xs:boolean".to_owned()));
+        assert_eq!(
+            bool::parse_text("TRUE"),
+            Err("invalid xs:boolean".to_owned())
+        );
         assert_eq!(text_of(&true), "true");
         assert_eq!(false.as_text(), Some("false"));
     }
@@ -336,11 +367,13 @@ mod tests {
 
     #[test]
     fn whitespace_flags() {
-        const {
-            assert!(String::PRESERVES_WHITESPACE);
-            assert!(!String::EMPTY_IS_ABSENT);
-            assert!(i32::EMPTY_IS_ABSENT);
-            assert!(bool::EMPTY_IS_ABSENT);
-        }
+        let flags = [
+            String::PRESERVES_WHITESPACE,
+            String::EMPTY_IS_ABSENT,
+            i32::EMPTY_IS_ABSENT,
+            bool::EMPTY_IS_ABSENT,
+            crate::DateTime::EMPTY_IS_ABSENT,
+        ];
+        assert_eq!(flags, [true, false, true, true, true]);
     }
 }

@@ -8,7 +8,7 @@ mod codec;
 mod read;
 mod write;
 
-pub use codec::{Decode, Encode, Nillable, SimpleType};
+pub use codec::{Decode, Encode, Nillable, SimpleType, from_document, to_document};
 pub use read::{DecodeError, DecodeErrorKind, Location, ReadLimits, Reader, Start};
 pub use write::{EncodeError, EncodeErrorKind, Writer};
 

@@ -121,7 +121,10 @@ impl fmt::Display for DecodeErrorKind {
             }
             DecodeErrorKind::InvalidUtf8 => f.write_str("malformed XML: invalid UTF-8"),
             DecodeErrorKind::UndefinedEntity(e) => {
-                write!(f, "malformed XML: undefined entity or bad character reference &{e};")
+                write!(
+                    f,
+                    "malformed XML: undefined entity or bad character reference &{e};"
+                )
             }
             DecodeErrorKind::TooDeep { limit } => {
                 write!(f, "elements nested deeper than the limit of {limit}")
@@ -133,7 +136,10 @@ impl fmt::Display for DecodeErrorKind {
             ),
             DecodeErrorKind::InvalidValue { message, text } => write!(f, "{message} {text:?}"),
             DecodeErrorKind::InvalidNil { value } => {
-                write!(f, "invalid xsi:nil {value:?} (expected true, false, 1 or 0)")
+                write!(
+                    f,
+                    "invalid xsi:nil {value:?} (expected true, false, 1 or 0)"
+                )
             }
             DecodeErrorKind::UnboundPrefix { prefix } => {
                 write!(f, "unbound namespace prefix {prefix:?}")
@@ -356,17 +362,17 @@ impl<'i> Reader<'i> {
     /// children. Refuses DOCTYPE (error, no entity expansion).
     pub fn next_child(&mut self) -> Result<Option<Start<'i>>, DecodeError> {
         self.apply_pending();
-        if let Some(top) = self.stack.last() {
-            if top.empty {
-                self.pending_pop = true;
-                return Ok(None);
-            }
+        if let Some(top) = self.stack.last()
+            && top.empty
+        {
+            self.pending_pop = true;
+            return Ok(None);
         }
         loop {
-            match self.next_event()? {
-                Event::Start(e) => return self.push(&e, false).map(Some),
-                Event::Empty(e) => return self.push(&e, true).map(Some),
-                Event::End(_) => {
+            match self.inner.read_event() {
+                Ok(Event::Start(e)) => return self.push(&e, false).map(Some),
+                Ok(Event::Empty(e)) => return self.push(&e, true).map(Some),
+                Ok(Event::End(_)) => {
                     if self.stack.is_empty() {
                         // quick-xml reports unmatched end tags itself; be defensive anyway.
                         return Err(self.malformed("end tag without start tag".into()));
@@ -374,30 +380,31 @@ impl<'i> Reader<'i> {
                     self.pending_pop = true;
                     return Ok(None);
                 }
-                Event::Text(t) => {
+                Ok(Event::Text(t)) => {
                     if self.stack.is_empty() && !is_xml_ws(&t) {
                         return Err(self.malformed("text outside the root element".into()));
                     }
                 }
-                Event::CData(_) => {
+                Ok(Event::CData(_)) => {
                     if self.stack.is_empty() {
                         return Err(self.malformed("CDATA outside the root element".into()));
                     }
                 }
-                Event::GeneralRef(r) => {
+                Ok(Event::GeneralRef(r)) => {
                     self.resolve_ref(&r)?;
                     if self.stack.is_empty() {
                         return Err(self.malformed("text outside the root element".into()));
                     }
                 }
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
-                Event::DocType(_) => return Err(self.located(DecodeErrorKind::Doctype)),
-                Event::Eof => {
+                Ok(Event::Comment(_)) | Ok(Event::PI(_)) | Ok(Event::Decl(_)) => {}
+                Ok(Event::Eof) => {
                     if self.stack.is_empty() {
                         return Ok(None);
                     }
                     return Err(self.eof_error());
                 }
+                Ok(Event::DocType(t)) => return Err(self.doctype_error(&t)),
+                Err(e) => return Err(self.xml_error(&e)),
             }
         }
     }
@@ -592,6 +599,25 @@ impl<'i> Reader<'i> {
         self.error_with(DecodeErrorKind::Custom(message.into()))
     }
 
+    /// The error for an abstract type whose `xsi:type` names none of its concrete forms
+    /// (`found` = None: the attribute is missing, so the abstract type cannot be instantiated).
+    pub fn type_error(
+        &self,
+        start: &Start<'_>,
+        abstract_type: &str,
+        found: Option<&QName>,
+    ) -> DecodeError {
+        let _ = start;
+        match found {
+            Some(q) => self.error(format!(
+                "xsi:type {q} is not a known concrete form of the abstract type {abstract_type}"
+            )),
+            None => self.error(format!(
+                "{abstract_type} is abstract: the element needs an xsi:type naming its concrete form"
+            )),
+        }
+    }
+
     /// After the root element: only whitespace, comments and PIs may follow until the end.
     pub fn finish(&mut self) -> Result<(), DecodeError> {
         self.apply_pending();
@@ -606,7 +632,7 @@ impl<'i> Reader<'i> {
         }
     }
 
-    /// An "expected X, found <start>" error at `start`.
+    /// An "expected X, found `start`" error at `start`.
     pub fn unexpected(&self, expected: &str, found: &Start<'_>) -> DecodeError {
         self.error_with(DecodeErrorKind::UnexpectedElement {
             expected: expected.to_owned(),
@@ -619,11 +645,6 @@ impl<'i> Reader<'i> {
         self.path_base = n;
     }
 
-    /// Number of open elements (including one whose end was read but not yet popped).
-    pub(crate) fn open_depth(&self) -> usize {
-        self.stack.len() - usize::from(self.pending_pop)
-    }
-
     // ----- internals -----
 
     fn apply_pending(&mut self) {
@@ -633,16 +654,19 @@ impl<'i> Reader<'i> {
         }
     }
 
-    /// Reads one event; maps quick-xml errors to located errors and refuses DOCTYPE.
-    #[inline]
-    fn next_event(&mut self) -> Result<Event<'i>, DecodeError> {
-        match self.inner.read_event() {
-            Ok(Event::DocType(_)) => Err(self.located(DecodeErrorKind::Doctype)),
-            Ok(e) => Ok(e),
-            Err(e) => Err(self.xml_error(&e)),
-        }
+    /// Locates a DOCTYPE at its `<!` (the event content starts after `<!DOCTYPE `).
+    #[cold]
+    #[inline(never)]
+    fn doctype_error(&self, content: &str) -> DecodeError {
+        let offset = subslice_offset(self.input, content)
+            .and_then(|o| self.input.get(..o))
+            .and_then(|before| before.iter().rposition(|&b| b == b'<'))
+            .unwrap_or_else(|| offset_to_usize(self.inner.buffer_position()));
+        self.error_at_offset(DecodeErrorKind::Doctype, offset)
     }
 
+    #[cold]
+    #[inline(never)]
     fn xml_error(&self, e: &quick_xml::Error) -> DecodeError {
         use quick_xml::Error as E;
         let pos = offset_to_usize(self.inner.buffer_position());
@@ -666,10 +690,15 @@ impl<'i> Reader<'i> {
     /// Pushes a frame for a start tag and builds its [`Start`].
     fn push(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<Start<'i>, DecodeError> {
         let qname = e.name();
-        let Some(raw) = subslice(self.input, qname.into_inner()) else {
+        let name = qname.into_inner();
+        let Some((raw, name_offset)) = subslice_offset(self.input, name)
+            .and_then(|o| Some((self.input.get(o..o.checked_add(name.len())?)?, o)))
+        else {
             return Err(self.malformed("element name not found in input".into()));
         };
-        let local = match memchr_colon(raw) {
+        // The `<` right before the name, for error locations.
+        let tag_offset = name_offset.saturating_sub(1);
+        let local = match find_byte(raw, b':') {
             Some(i) => raw.get(i + 1..).unwrap_or_default(),
             None => raw,
         };
@@ -697,19 +726,31 @@ impl<'i> Reader<'i> {
             last_count: 0,
         });
         if self.stack.len() > self.limits.max_depth {
-            return Err(self.located(DecodeErrorKind::TooDeep {
-                limit: self.limits.max_depth,
-            }));
+            return Err(self.error_at_offset(
+                DecodeErrorKind::TooDeep {
+                    limit: self.limits.max_depth,
+                },
+                tag_offset,
+            ));
         }
 
         let mut extra: Option<Box<Extra>> = None;
-        match self.inner.resolver().resolve_element(qname).0 {
+        // `raw` and `local` are the same slice exactly when the name has no prefix; then only a
+        // default namespace can apply and the name need not be split again.
+        let resolved = if raw.len() == local.len() {
+            self.inner.resolver().resolve_prefix(None, true)
+        } else {
+            self.inner.resolver().resolve_element(qname).0
+        };
+        match resolved {
             ResolveResult::Unbound => {}
             ResolveResult::Bound(ns) => {
                 extra.get_or_insert_default().namespace = Some(ns.0.as_bytes().into());
             }
             ResolveResult::Unknown(prefix) => {
-                return Err(self.located(DecodeErrorKind::UnboundPrefix { prefix }));
+                return Err(
+                    self.error_at_offset(DecodeErrorKind::UnboundPrefix { prefix }, tag_offset)
+                );
             }
         }
 
@@ -717,8 +758,7 @@ impl<'i> Reader<'i> {
         // Most elements have no attributes: skip the attribute parser entirely for them.
         if !is_xml_ws(e.attributes_raw()) {
             for attr in e.attributes().with_checks(false) {
-                let attr =
-                    attr.map_err(|err| self.malformed(format!("bad attribute: {err}")))?;
+                let attr = attr.map_err(|err| self.malformed(format!("bad attribute: {err}")))?;
                 let (name, prefix) = attr.key.decompose();
                 let Some(prefix) = prefix else { continue };
                 let is_nil = match name.into_inner() {
@@ -768,19 +808,27 @@ impl<'i> Reader<'i> {
             message: "invalid QName".to_owned(),
             text: truncate(text),
         };
-        if text.is_empty() || text.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        if text.is_empty()
+            || text
+                .bytes()
+                .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
             return Err(invalid());
         }
         let (local, prefix) = QxName(text).decompose();
         let local = local.into_inner();
-        if local.is_empty() || local.contains(':') || prefix.is_some_and(|p| p.into_inner().is_empty())
+        if local.is_empty()
+            || local.contains(':')
+            || prefix.is_some_and(|p| p.into_inner().is_empty())
         {
             return Err(invalid());
         }
         let namespace = match self.inner.resolver().resolve_prefix(prefix, true) {
             ResolveResult::Unbound => None,
             ResolveResult::Bound(ns) => Some(ns.0.to_owned()),
-            ResolveResult::Unknown(prefix) => return Err(DecodeErrorKind::UnboundPrefix { prefix }),
+            ResolveResult::Unknown(prefix) => {
+                return Err(DecodeErrorKind::UnboundPrefix { prefix });
+            }
         };
         Ok(QName {
             namespace,
@@ -789,10 +837,10 @@ impl<'i> Reader<'i> {
     }
 
     fn mark_repeated(&mut self, start: &Start<'_>) {
-        if let Some(f) = self.stack.get_mut(start.depth.wrapping_sub(1)) {
-            if f.id == start.id {
-                f.repeated = true;
-            }
+        if let Some(f) = self.stack.get_mut(start.depth.wrapping_sub(1))
+            && f.id == start.id
+        {
+            f.repeated = true;
         }
     }
 
@@ -828,8 +876,8 @@ impl<'i> Reader<'i> {
         }
         let mut level = 0usize;
         loop {
-            match self.next_event()? {
-                Event::Start(_) => {
+            match self.inner.read_event() {
+                Ok(Event::Start(_)) => {
                     level += 1;
                     if self.stack.len().saturating_add(level) > self.limits.max_depth {
                         return Err(self.located(DecodeErrorKind::TooDeep {
@@ -837,18 +885,27 @@ impl<'i> Reader<'i> {
                         }));
                     }
                 }
-                Event::End(_) => {
+                Ok(Event::End(_)) => {
                     if level == 0 {
                         self.pending_pop = true;
                         return Ok(());
                     }
                     level -= 1;
                 }
-                Event::GeneralRef(r) => {
+                Ok(Event::GeneralRef(r)) => {
                     self.resolve_ref(&r)?;
                 }
-                Event::Eof => return Err(self.eof_error()),
-                _ => {}
+                Ok(Event::Eof) => return Err(self.eof_error()),
+                Ok(Event::DocType(t)) => return Err(self.doctype_error(&t)),
+                Err(e) => return Err(self.xml_error(&e)),
+                Ok(
+                    Event::Empty(_)
+                    | Event::Text(_)
+                    | Event::CData(_)
+                    | Event::Comment(_)
+                    | Event::PI(_)
+                    | Event::Decl(_),
+                ) => {}
             }
         }
     }
@@ -866,24 +923,26 @@ impl<'i> Reader<'i> {
         }
         let mut acc: Option<TextRef<'i>> = None;
         loop {
-            match self.next_event()? {
-                Event::Text(t) => self.push_text(&mut acc, t.into_inner()),
-                Event::CData(c) => self.push_text(&mut acc, c.into_inner()),
-                Event::GeneralRef(r) => {
+            match self.inner.read_event() {
+                Ok(Event::Text(t)) => self.push_text(&mut acc, t.into_inner()),
+                Ok(Event::CData(c)) => self.push_text(&mut acc, c.into_inner()),
+                Ok(Event::GeneralRef(r)) => {
                     let c = self.resolve_ref(&r)?;
                     self.make_owned(&mut acc);
                     self.text.push(c);
                 }
-                Event::End(_) => {
+                Ok(Event::End(_)) => {
                     self.pending_pop = true;
                     break;
                 }
-                Event::Start(e) | Event::Empty(e) => {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
                     let found = e.name().into_inner().to_owned();
                     return Err(self.error_with(DecodeErrorKind::ElementInSimpleContent { found }));
                 }
-                Event::Eof => return Err(self.eof_error()),
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+                Ok(Event::Eof) => return Err(self.eof_error()),
+                Ok(Event::Comment(_)) | Ok(Event::PI(_)) | Ok(Event::Decl(_)) => {}
+                Ok(Event::DocType(t)) => return Err(self.doctype_error(&t)),
+                Err(e) => return Err(self.xml_error(&e)),
             }
         }
         Ok(acc.unwrap_or(TextRef::Input("")))
@@ -893,7 +952,7 @@ impl<'i> Reader<'i> {
     #[inline]
     fn push_text(&mut self, acc: &mut Option<TextRef<'i>>, seg: Cow<'i, str>) {
         match (&*acc, seg) {
-            (None, Cow::Borrowed(s)) if !s.as_bytes().contains(&b'\r') => {
+            (None, Cow::Borrowed(s)) if find_byte(s.as_bytes(), b'\r').is_none() => {
                 *acc = Some(TextRef::Input(s));
             }
             (_, seg) => {
@@ -969,12 +1028,17 @@ impl<'i> Reader<'i> {
         path
     }
 
-    fn error_kind(&self, kind: DecodeErrorKind) -> DecodeError {
+    /// An error of any kind at the current element path.
+    pub fn error_with(&self, kind: DecodeErrorKind) -> DecodeError {
         DecodeError::new(self.path_string(None), kind, None)
     }
 
     fn missing(&self, field: &str) -> DecodeError {
-        DecodeError::new(self.path_string(Some(field)), DecodeErrorKind::Missing, None)
+        DecodeError::new(
+            self.path_string(Some(field)),
+            DecodeErrorKind::Missing,
+            None,
+        )
     }
 
     fn value_error(&self, message: String, text: &str) -> DecodeError {
@@ -1011,7 +1075,10 @@ impl<'i> Reader<'i> {
 fn location_of(input: &[u8], offset: usize) -> Location {
     let before = input.get(..offset).unwrap_or(input);
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
     let column = 1 + before
         .get(line_start..)
         .unwrap_or_default()
@@ -1025,16 +1092,37 @@ fn offset_to_usize(o: u64) -> usize {
     usize::try_from(o).unwrap_or(usize::MAX)
 }
 
-/// `s` as a subslice of `input`, when `s` points into it (events of a slice reader borrow
-/// from the input; recovering the input lifetime this way avoids copying names).
-fn subslice<'i>(input: &'i [u8], s: &str) -> Option<&'i [u8]> {
+/// Offset of `s` in `input`, when `s` points into it. Events of a slice reader borrow from
+/// the input: recovering the input lifetime this way avoids copying names.
+fn subslice_offset(input: &[u8], s: &str) -> Option<usize> {
     let start = (s.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
-    let end = start.checked_add(s.len())?;
-    input.get(start..end)
+    (start <= input.len()).then_some(start)
 }
 
-fn memchr_colon(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b':')
+/// Position of `needle` in `hay`, eight bytes at a time: names and texts are short, where a
+/// memchr call costs more than it saves and a byte loop mispredicts at its variable end.
+fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(needle);
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word) ^ pattern;
+        // Lowest byte of `v` that is zero marks the first match (higher bits may be spurious).
+        let zero = v.wrapping_sub(LO) & !v & HI;
+        if zero != 0 {
+            return Some(base + (zero.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| base + i)
 }
 
 /// Parses the part of a character reference after `#`.
@@ -1066,7 +1154,7 @@ fn trim_xml_ws(s: &str) -> &str {
 /// Appends `s` with XML end-of-line normalization (`\r\n` and lone `\r` become `\n`).
 fn push_normalized(out: &mut String, s: &str) {
     let mut rest = s;
-    while let Some(i) = rest.find('\r') {
+    while let Some(i) = find_byte(rest.as_bytes(), b'\r') {
         out.push_str(rest.get(..i).unwrap_or_default());
         out.push('\n');
         let after = rest.get(i + 1..).unwrap_or_default();
@@ -1082,3 +1170,689 @@ fn truncate(s: &str) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DateTime;
+
+    const MKT: &str = "http://www.marketo.com/mktows/";
+
+    /// Decodes the root element of `xml` as `T` and checks the document ends there.
+    fn decode_root<T: Decode>(xml: &str) -> Result<T, DecodeError> {
+        decode_root_with(xml, ReadLimits::default())
+    }
+
+    fn decode_root_with<T: Decode>(xml: &str, limits: ReadLimits) -> Result<T, DecodeError> {
+        let mut r = Reader::new(xml.as_bytes(), limits);
+        let root = r.next_child()?.ok_or_else(|| r.error("no root"))?;
+        let v = T::decode(&mut r, &root)?;
+        r.finish()?;
+        Ok(v)
+    }
+
+    fn err<T: Decode + fmt::Debug>(xml: &str) -> DecodeError {
+        decode_root::<T>(xml).expect_err("decode should fail")
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct LeadKey {
+        key_type: String,
+        key_value: Option<String>,
+    }
+
+    impl Decode for LeadKey {
+        fn decode(r: &mut Reader<'_>, _start: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut key_type = None;
+            let mut key_value = None;
+            while let Some(c) = r.next_child()? {
+                match c.unqualified() {
+                    Some(b"keyType") => r.required(&c, &mut key_type)?,
+                    Some(b"keyValue") => r.optional(&c, &mut key_value)?,
+                    _ => r.skip(&c)?,
+                }
+            }
+            Ok(LeadKey {
+                key_type: r.require(key_type, "keyType")?,
+                key_value,
+            })
+        }
+    }
+
+    #[derive(Debug, PartialEq, Default)]
+    struct Params {
+        lead_key: Option<LeadKey>,
+        since: Option<DateTime>,
+        count: Option<i32>,
+        flag: Nillable<bool>,
+        tags: Vec<String>,
+        ids: Vec<Option<i32>>,
+        note: Option<Option<String>>,
+        batch: Option<i32>,
+    }
+
+    impl Decode for Params {
+        fn decode(r: &mut Reader<'_>, _start: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut p = Params::default();
+            let mut batch = None;
+            while let Some(c) = r.next_child()? {
+                match c.unqualified() {
+                    Some(b"leadKey") => r.required(&c, &mut p.lead_key)?,
+                    Some(b"since") => r.optional(&c, &mut p.since)?,
+                    Some(b"count") => r.optional(&c, &mut p.count)?,
+                    Some(b"flag") => r.optional_nillable(&c, &mut p.flag)?,
+                    Some(b"tag") => r.repeated(&c, &mut p.tags)?,
+                    Some(b"id") => r.repeated_nillable(&c, &mut p.ids)?,
+                    Some(b"note") => r.nillable(&c, &mut p.note)?,
+                    Some(b"batch") => r.required(&c, &mut batch)?,
+                    _ => r.skip(&c)?,
+                }
+            }
+            p.batch = Some(r.require(batch, "batch")?);
+            Ok(p)
+        }
+    }
+
+    /// (unqualified, local name, namespace) of a child.
+    type ChildName = (Option<Vec<u8>>, Vec<u8>, Option<Vec<u8>>);
+
+    /// Records the top-level element's name and namespace, then skips it.
+    #[derive(Debug)]
+    struct Names {
+        ns: Option<Vec<u8>>,
+        local: Vec<u8>,
+        children: Vec<ChildName>,
+    }
+
+    impl Decode for Names {
+        fn decode(r: &mut Reader<'_>, start: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut children = Vec::new();
+            while let Some(c) = r.next_child()? {
+                children.push((
+                    c.unqualified().map(<[u8]>::to_vec),
+                    c.local_name().to_vec(),
+                    c.namespace().map(<[u8]>::to_vec),
+                ));
+                r.skip(&c)?;
+            }
+            Ok(Names {
+                ns: start.namespace().map(<[u8]>::to_vec),
+                local: start.local_name().to_vec(),
+                children,
+            })
+        }
+    }
+
+    #[test]
+    fn top_level_element_with_any_prefix_or_default_namespace() {
+        for xml in [
+            r#"<ns1:paramsGetLead xmlns:ns1="http://www.marketo.com/mktows/"><leadKey/></ns1:paramsGetLead>"#,
+            r#"<m:paramsGetLead xmlns:m="http://www.marketo.com/mktows/"><leadKey/></m:paramsGetLead>"#,
+            r#"<paramsGetLead xmlns="http://www.marketo.com/mktows/"><leadKey xmlns=""/></paramsGetLead>"#,
+        ] {
+            let n: Names = decode_root(xml).unwrap();
+            assert_eq!(n.ns.as_deref(), Some(MKT.as_bytes()), "{xml}");
+            assert_eq!(n.local, b"paramsGetLead");
+            assert_eq!(
+                n.children,
+                vec![(Some(b"leadKey".to_vec()), b"leadKey".to_vec(), None)]
+            );
+        }
+    }
+
+    #[test]
+    fn qualified_or_default_namespaced_children_do_not_match_unqualified() {
+        let n: Names = decode_root(
+            r#"<paramsGetLead xmlns="urn:x" xmlns:ns1="urn:y"><leadKey/><ns1:leadKey/></paramsGetLead>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            n.children,
+            vec![
+                (None, b"leadKey".to_vec(), Some(b"urn:x".to_vec())),
+                (None, b"leadKey".to_vec(), Some(b"urn:y".to_vec())),
+            ]
+        );
+        // So a generated decoder does not see the field at all.
+        let e = err::<Params>(r#"<p xmlns:ns1="urn:y"><ns1:batch>1</ns1:batch></p>"#);
+        assert_eq!(e.to_string(), "at p/batch: missing required element");
+    }
+
+    #[test]
+    fn full_decode_with_entities_cdata_comments() {
+        let p: Params = decode_root(concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- leading comment -->\n",
+            "<p xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n",
+            "  <leadKey><keyType>IDNUM</keyType><keyValue> example_user_0001 &amp; &lt;co&gt; &#x41;&#66; </keyValue></leadKey>\n",
+            "  <since>2013-08-03T21:39:34-07:00</since>\n",
+            "  <count>\n 42 <!-- c --> </count>\n",
+            "  <flag xsi:nil=\"false\"> true </flag>\n",
+            "  <tag><![CDATA[a<b>&c]]></tag><?pi data?><tag>x<!-- split -->y</tag><tag/>\n",
+            "  <id>7</id><id xsi:nil=\"1\"/>\n",
+            "  <unknown attr=\"v\"><deep><deeper>text &amp; more</deeper></deep></unknown>\n",
+            "  <note xsi:nil=\"true\"/>\n",
+            "  <batch>1</batch>\n",
+            "</p>\n<!-- trailing -->\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            p,
+            Params {
+                lead_key: Some(LeadKey {
+                    key_type: "IDNUM".into(),
+                    key_value: Some(" example_user_0001 & <co> AB ".into()),
+                }),
+                since: Some("2013-08-03T21:39:34-07:00".parse().unwrap()),
+                count: Some(42),
+                flag: Nillable::Value(true),
+                tags: vec!["a<b>&c".into(), "xy".into(), String::new()],
+                ids: vec![Some(7), None],
+                note: Some(None),
+                batch: Some(1),
+            }
+        );
+    }
+
+    #[test]
+    fn end_of_line_normalization() {
+        let k: LeadKey = decode_root("<k><keyType>a\r\nb\rc&#13;d</keyType></k>").unwrap();
+        assert_eq!(k.key_type, "a\nb\nc\rd");
+    }
+
+    #[test]
+    fn unknown_elements_are_skipped() {
+        let k: LeadKey = decode_root(
+            "<k><future><keyType>nested, not ours</keyType><x/></future><keyType>EMAIL</keyType><more a='1'/></k>",
+        )
+        .unwrap();
+        assert_eq!(
+            k,
+            LeadKey {
+                key_type: "EMAIL".into(),
+                key_value: None
+            }
+        );
+    }
+
+    #[test]
+    fn duplicate_element_is_an_error() {
+        let e = err::<Params>("<p><batch>1</batch><batch>2</batch></p>");
+        assert_eq!(e.path(), "p/batch[2]");
+        assert_eq!(e.kind(), &DecodeErrorKind::Duplicate);
+        assert_eq!(e.to_string(), "at p/batch[2]: element may occur only once");
+        let e = err::<Params>("<p><flag>true</flag><batch>1</batch><flag>false</flag></p>");
+        assert_eq!(e.to_string(), "at p/flag: element may occur only once");
+    }
+
+    #[test]
+    fn missing_required_names_the_field() {
+        let e = err::<Params>(
+            "<paramsGetLead><leadKey><keyValue>v</keyValue></leadKey><batch>1</batch></paramsGetLead>",
+        );
+        assert_eq!(e.path(), "paramsGetLead/leadKey/keyType");
+        assert_eq!(e.kind(), &DecodeErrorKind::Missing);
+        assert_eq!(e.location(), None);
+        assert_eq!(
+            e.to_string(),
+            "at paramsGetLead/leadKey/keyType: missing required element"
+        );
+    }
+
+    #[derive(Debug)]
+    struct Record {
+        _id: i32,
+    }
+    impl Decode for Record {
+        fn decode(r: &mut Reader<'_>, _s: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut id = None;
+            while let Some(c) = r.next_child()? {
+                match c.unqualified() {
+                    Some(b"Id") => r.required(&c, &mut id)?,
+                    _ => r.skip(&c)?,
+                }
+            }
+            Ok(Record {
+                _id: r.require(id, "Id")?,
+            })
+        }
+    }
+    #[derive(Debug)]
+    struct List(#[allow(dead_code)] Vec<Record>);
+    impl Decode for List {
+        fn decode(r: &mut Reader<'_>, _s: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut v = Vec::new();
+            while let Some(c) = r.next_child()? {
+                match c.unqualified() {
+                    Some(b"leadRecord") => r.repeated(&c, &mut v)?,
+                    _ => r.skip(&c)?,
+                }
+            }
+            Ok(List(v))
+        }
+    }
+    /// `result` / `leadRecordList` wrappers.
+    #[derive(Debug)]
+    struct Wrap<T>(T);
+    impl<T: Decode> Decode for Wrap<T> {
+        fn decode(r: &mut Reader<'_>, _s: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut inner = None;
+            while let Some(c) = r.next_child()? {
+                r.required(&c, &mut inner)?;
+            }
+            Ok(Wrap(r.require(inner, "inner")?))
+        }
+    }
+
+    #[test]
+    fn repeated_elements_have_indices_in_paths() {
+        let xml = r#"<ns1:successGetMultipleLeads xmlns:ns1="http://www.marketo.com/mktows/"><result><leadRecordList>
+            <leadRecord><Id>1</Id></leadRecord>
+            <leadRecord><Id>2</Id></leadRecord>
+            <leadRecord><Email>x</Email><Id>12x</Id></leadRecord>
+        </leadRecordList></result></ns1:successGetMultipleLeads>"#;
+        let e = err::<Wrap<Wrap<List>>>(xml);
+        assert_eq!(
+            e.path(),
+            "successGetMultipleLeads/result/leadRecordList/leadRecord[3]/Id"
+        );
+        assert_eq!(e.text(), Some("12x"));
+        assert_eq!(
+            e.to_string(),
+            r#"at successGetMultipleLeads/result/leadRecordList/leadRecord[3]/Id: invalid xs:int "12x""#
+        );
+        // A repeated element shows [1] too; a missing field inside it names the index.
+        let e = err::<Wrap<List>>("<r><l><leadRecord><X/></leadRecord></l></r>");
+        assert_eq!(
+            e.to_string(),
+            "at r/l/leadRecord[1]/Id: missing required element"
+        );
+    }
+
+    #[test]
+    fn doctype_and_billion_laughs_are_refused() {
+        let laughs = concat!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n",
+            " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n",
+            " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n",
+            " <!ENTITY lol9 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n",
+            "]>\n<lolz>&lol9;</lolz>"
+        );
+        let t = std::time::Instant::now();
+        let e = err::<LeadKey>(laughs);
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(e.kind(), &DecodeErrorKind::Doctype);
+        assert_eq!(e.location(), Some(Location { line: 2, column: 1 }));
+        assert_eq!(
+            e.to_string(),
+            "at line 2, column 1: malformed XML: DOCTYPE is not allowed (no DTDs or custom entities)"
+        );
+        // Inside an element, and inside skipped content too.
+        let e = err::<LeadKey>("<k><keyType><!DOCTYPE x></keyType></k>");
+        assert_eq!(e.kind(), &DecodeErrorKind::Doctype);
+        assert_eq!(e.path(), "k/keyType");
+        let e = err::<LeadKey>("<k><zz><!DOCTYPE x></zz><keyType>a</keyType></k>");
+        assert_eq!(e.kind(), &DecodeErrorKind::Doctype);
+        // An entity without DTD is simply undefined.
+        let e = err::<LeadKey>("<k><keyType>&lol9;</keyType></k>");
+        assert_eq!(e.kind(), &DecodeErrorKind::UndefinedEntity("lol9".into()));
+        assert_eq!(
+            e.to_string(),
+            "at line 1, column 13 (in k/keyType): malformed XML: undefined entity or bad character reference &lol9;"
+        );
+    }
+
+    #[test]
+    fn bad_character_references() {
+        for (xml, name) in [
+            ("<k><keyType>&#0;</keyType></k>", "#0"),
+            ("<k><keyType>&#1;</keyType></k>", "#1"),
+            ("<k><keyType>&#xFFFE;</keyType></k>", "#xFFFE"),
+            ("<k><keyType>&#xD800;</keyType></k>", "#xD800"),
+            ("<k><keyType>&#x110000;</keyType></k>", "#x110000"),
+            ("<k><keyType>&#-5;</keyType></k>", "#-5"),
+            ("<k><keyType>&#X41;</keyType></k>", "#X41"),
+        ] {
+            let e = err::<LeadKey>(xml);
+            assert_eq!(
+                e.kind(),
+                &DecodeErrorKind::UndefinedEntity(name.into()),
+                "{xml}"
+            );
+        }
+        let k: LeadKey =
+            decode_root("<k><keyType>&#x1F600;&#233;&apos;&quot;</keyType></k>").unwrap();
+        assert_eq!(k.key_type, "😀é'\"");
+    }
+
+    #[test]
+    fn depth_limit() {
+        let deep = format!("<k>{}{}</k>", "<a>".repeat(300), "</a>".repeat(300));
+        // Inside skipped content.
+        let e = err::<LeadKey>(&deep);
+        assert_eq!(e.kind(), &DecodeErrorKind::TooDeep { limit: 256 });
+        assert_eq!(e.path(), "k/a");
+        // Through decoded elements.
+        let limits = ReadLimits { max_depth: 3 };
+        let e = decode_root_with::<Wrap<Wrap<Wrap<i32>>>>("<a><b><c><d>1</d></c></b></a>", limits)
+            .unwrap_err();
+        assert_eq!(e.kind(), &DecodeErrorKind::TooDeep { limit: 3 });
+        assert_eq!(e.path(), "a/b/c/d");
+        assert_eq!(
+            e.to_string(),
+            "at line 1, column 10 (in a/b/c/d): elements nested deeper than the limit of 3"
+        );
+        let ok = decode_root_with::<Wrap<Wrap<i32>>>("<a><b><c>1</c></b></a>", limits).unwrap();
+        assert_eq!(ok.0.0, 1);
+    }
+
+    #[test]
+    fn xsi_nil_forms() {
+        let nil = |v: &str| {
+            decode_root::<Params>(&format!(
+                r#"<p xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><flag i:nil="{v}">true</flag><batch>1</batch></p>"#
+            ))
+            .map(|p| p.flag)
+        };
+        assert_eq!(nil("true"), Ok(Nillable::Nil));
+        assert_eq!(nil(" 1 "), Ok(Nillable::Nil));
+        assert_eq!(nil("\ttrue\n"), Ok(Nillable::Nil));
+        assert_eq!(nil("false"), Ok(Nillable::Value(true)));
+        assert_eq!(nil("0"), Ok(Nillable::Value(true)));
+        let e = nil("maybe").unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &DecodeErrorKind::InvalidNil {
+                value: "maybe".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            r#"at p/flag: invalid xsi:nil "maybe" (expected true, false, 1 or 0)"#
+        );
+        // `nil` in another namespace is just an attribute.
+        let p: Params = decode_root(
+            r#"<p xmlns:o="urn:other"><flag o:nil="true">false</flag><batch>1</batch></p>"#,
+        )
+        .unwrap();
+        assert_eq!(p.flag, Nillable::Value(false));
+    }
+
+    #[test]
+    fn empty_optional_non_string_is_absent() {
+        for since in [
+            "<since/>",
+            "<since></since>",
+            "<since> \n\t</since>",
+            "<since><!-- c --></since>",
+        ] {
+            let p: Params =
+                decode_root(&format!("<p>{since}<count/><batch>1</batch></p>")).unwrap();
+            assert_eq!(p.since, None, "{since}");
+            assert_eq!(p.count, None);
+        }
+        let p: Params = decode_root("<p><flag/><batch>1</batch></p>").unwrap();
+        assert_eq!(p.flag, Nillable::Absent);
+        // Strings keep empty text.
+        let k: LeadKey = decode_root("<k><keyType/><keyValue></keyValue></k>").unwrap();
+        assert_eq!(
+            k,
+            LeadKey {
+                key_type: String::new(),
+                key_value: Some(String::new())
+            }
+        );
+        let k: LeadKey = decode_root("<k><keyType> </keyType></k>").unwrap();
+        assert_eq!(k.key_type, " ");
+    }
+
+    #[test]
+    fn empty_required_int_is_an_error() {
+        let e = err::<Params>("<p><batch/></p>");
+        assert_eq!(
+            e.kind(),
+            &DecodeErrorKind::InvalidValue {
+                message: "invalid xs:int".into(),
+                text: String::new()
+            }
+        );
+        assert_eq!(e.to_string(), r#"at p/batch: invalid xs:int """#);
+        let e = err::<Params>("<p><batch> </batch></p>");
+        assert_eq!(e.to_string(), r#"at p/batch: invalid xs:int """#);
+        let e = err::<Params>("<p><count>x1</count><batch>1</batch></p>");
+        assert_eq!(e.to_string(), r#"at p/count: invalid xs:int "x1""#);
+    }
+
+    #[test]
+    fn long_bad_text_is_truncated() {
+        let long = "9".repeat(100);
+        let e = err::<Params>(&format!("<p><batch>{long}</batch></p>"));
+        assert_eq!(e.text(), Some(format!("{}…", "9".repeat(64)).as_str()));
+        assert_eq!(
+            e.kind(),
+            &DecodeErrorKind::InvalidValue {
+                message: "invalid xs:int (out of range)".into(),
+                text: format!("{}…", "9".repeat(64))
+            }
+        );
+    }
+
+    /// Returns the resolved xsi:type of the root and of each child.
+    #[derive(Debug)]
+    struct Types(Vec<Result<Option<QName>, String>>);
+    impl Decode for Types {
+        fn decode(r: &mut Reader<'_>, start: &Start<'_>) -> Result<Self, DecodeError> {
+            let mut v = vec![r.xsi_type(start).map_err(|e| e.to_string())];
+            while let Some(c) = r.next_child()? {
+                v.push(r.xsi_type(&c).map_err(|e| e.to_string()));
+                r.skip(&c)?;
+            }
+            Ok(Types(v))
+        }
+    }
+
+    #[test]
+    fn xsi_type_resolution() {
+        let t: Types = decode_root(concat!(
+            r#"<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:ns1="http://www.marketo.com/mktows/" xsi:type="ns1:LeadRecord">"#,
+            r#"<a xsi:type="q:Attrib" xmlns:q="http://www.marketo.com/mktows/"/>"#,
+            r#"<b xmlns="urn:default" xsi:type=" Plain "/>"#,
+            r#"<c xsi:type="Plain"/>"#,
+            r#"<d xsi:type="zz:Nope"/>"#,
+            r#"<e/>"#,
+            r#"<f i:type="ns1:X" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/>"#,
+            r#"<g xsi:type="a:b:c" xmlns:a="urn:a"/>"#,
+            "</r>"
+        ))
+        .unwrap();
+        assert_eq!(
+            t.0,
+            vec![
+                Ok(Some(QName::new(Some(MKT), "LeadRecord"))),
+                Ok(Some(QName::new(Some(MKT), "Attrib"))),
+                Ok(Some(QName::new(Some("urn:default"), "Plain"))),
+                Ok(Some(QName::new(None, "Plain"))),
+                Err(r#"at r/d: unbound namespace prefix "zz""#.to_owned()),
+                Ok(None),
+                Ok(Some(QName::new(Some(MKT), "X"))),
+                Err(r#"at r/g: invalid QName "a:b:c""#.to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn element_content_in_simple_type_is_an_error() {
+        let e = err::<LeadKey>("<k><keyType><p>x</p></keyType></k>");
+        assert_eq!(
+            e.kind(),
+            &DecodeErrorKind::ElementInSimpleContent { found: "p".into() }
+        );
+        assert_eq!(
+            e.to_string(),
+            "at k/keyType: element content not allowed in simple-typed element (found <p>)"
+        );
+        let e = err::<Params>("<p><count>1<br/></count></p>");
+        assert_eq!(e.path(), "p/count");
+    }
+
+    #[test]
+    fn truncated_input_is_located() {
+        let e = err::<LeadKey>("<paramsGetLead>\n  <keyType>abc");
+        assert_eq!(e.kind(), &DecodeErrorKind::UnexpectedEof);
+        assert_eq!(
+            e.location(),
+            Some(Location {
+                line: 2,
+                column: 15
+            })
+        );
+        assert_eq!(
+            e.to_string(),
+            "at line 2, column 15 (in paramsGetLead/keyType): malformed XML: unexpected end of input"
+        );
+        let e = err::<LeadKey>("<paramsGetLead>\n<keyType>a</keyType>\n<keyVal");
+        assert!(matches!(e.kind(), DecodeErrorKind::Malformed(_)), "{e}");
+        assert_eq!(e.location(), Some(Location { line: 3, column: 1 }));
+        assert!(
+            e.to_string()
+                .starts_with("at line 3, column 1 (in paramsGetLead): malformed XML: "),
+            "{e}"
+        );
+        let e = err::<LeadKey>("<k><keyType>a</keyType>");
+        assert_eq!(e.kind(), &DecodeErrorKind::UnexpectedEof);
+        assert_eq!(e.path(), "k");
+        let e = err::<LeadKey>("<k><keyType>a</keyTyp></k>");
+        assert_eq!(
+            e.location(),
+            Some(Location {
+                line: 1,
+                column: 14
+            })
+        );
+        assert_eq!(e.path(), "k/keyType");
+        let e = decode_root::<LeadKey>("").unwrap_err();
+        assert_eq!(e.to_string(), "at document root: no root");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let mut xml = b"<k>\n<keyType>ab".to_vec();
+        xml.extend_from_slice(&[0xC3, 0x28]);
+        xml.extend_from_slice(b"</keyType></k>");
+        let mut r = Reader::new(&xml, ReadLimits::default());
+        let root = r.next_child().unwrap().unwrap();
+        let e = LeadKey::decode(&mut r, &root).unwrap_err();
+        assert_eq!(e.kind(), &DecodeErrorKind::InvalidUtf8);
+        assert_eq!(
+            e.location(),
+            Some(Location {
+                line: 2,
+                column: 12
+            })
+        );
+        assert_eq!(
+            e.to_string(),
+            "at line 2, column 12 (in k/keyType): malformed XML: invalid UTF-8"
+        );
+        // In a name as well.
+        let e = Reader::new(b"<k\xff/>", ReadLimits::default())
+            .next_child()
+            .unwrap_err();
+        assert_eq!(e.kind(), &DecodeErrorKind::InvalidUtf8);
+    }
+
+    #[test]
+    fn unbound_element_prefix_and_trailing_garbage() {
+        let e = err::<Names>("<x:k/>");
+        assert_eq!(
+            e.kind(),
+            &DecodeErrorKind::UnboundPrefix { prefix: "x".into() }
+        );
+        let e = err::<Names>("<k/><k/>");
+        assert_eq!(e.to_string(), "at k[2]: expected end of document, found k");
+        let e = err::<Names>("<k/>text");
+        assert!(matches!(e.kind(), DecodeErrorKind::Malformed(_)));
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        let inputs: [&[u8]; 16] = [
+            b"",
+            b"<",
+            b"<>",
+            b"</a>",
+            b"<a",
+            b"<a b=>",
+            b"<a b='1' b='2'/>",
+            b"<!-",
+            b"<![CDATA[",
+            b"<?xml",
+            b"&",
+            b"<a>&",
+            b"<a>&amp",
+            b"<a xmlns:xml='urn:x'/>",
+            b"<a:b:c/>",
+            b"\xff\xfe<\x00a\x00>",
+        ];
+        for input in inputs {
+            let mut r = Reader::new(input, ReadLimits::default());
+            let _ = (|| -> Result<(), DecodeError> {
+                while let Some(s) = r.next_child()? {
+                    let _ = Params::decode(&mut r, &s);
+                    r.skip(&s)?;
+                }
+                r.finish()
+            })();
+        }
+        // Every prefix of a valid document fails cleanly.
+        let doc = r#"<p xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><leadKey><keyType>a&amp;b</keyType></leadKey><flag xsi:nil="true"/><tag><![CDATA[x]]></tag><batch>1</batch></p>"#;
+        for i in 0..doc.len() {
+            assert!(
+                decode_root::<Params>(&doc[..i]).is_err(),
+                "prefix {i} accepted"
+            );
+        }
+        assert!(decode_root::<Params>(doc).is_ok());
+    }
+
+    #[test]
+    fn misuse_does_not_panic() {
+        let mut r = Reader::new(b"<a><b>1</b><c>2</c></a>", ReadLimits::default());
+        let a = r.next_child().unwrap().unwrap();
+        let b = r.next_child().unwrap().unwrap();
+        assert_eq!(r.simple::<i32>(&b), Ok(1));
+        // Reading it again is an error, skipping it again is a no-op.
+        assert!(r.simple::<i32>(&b).is_err());
+        r.skip(&b).unwrap();
+        // Skipping the parent consumes the rest.
+        r.skip(&a).unwrap();
+        assert!(r.next_child().unwrap().is_none());
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn find_byte_matches_position() {
+        let hay = b"abcdefgh:jklmnopqrs:uvw\r";
+        for len in 0..=hay.len() {
+            for needle in [b':', b'\r', b'a', b'w', b'z', 0x80, 0xFF] {
+                let h = &hay[..len];
+                assert_eq!(
+                    find_byte(h, needle),
+                    h.iter().position(|&b| b == needle),
+                    "{len} {needle}"
+                );
+            }
+        }
+        assert_eq!(find_byte(&[0x3B, 0x3A, 0xBA, 0x3A], b':'), Some(1));
+        assert_eq!(find_byte(&[1, 1, 1, 1, 1, 1, 1, 0x3B, 0x3A], b':'), Some(8));
+        assert_eq!(find_byte(&[0xFF; 8], 0xFF), Some(0));
+    }
+
+    #[test]
+    fn location_counts_chars() {
+        assert_eq!(
+            location_of("ab\ncdé".as_bytes(), 7),
+            Location { line: 2, column: 4 }
+        );
+        assert_eq!(location_of(b"abc", 99), Location { line: 1, column: 4 });
+        assert_eq!(location_of(b"", 0), Location { line: 1, column: 1 });
+    }
+}

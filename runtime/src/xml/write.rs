@@ -33,7 +33,11 @@ impl fmt::Display for EncodeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EncodeErrorKind::InvalidChar(c) => {
-                write!(f, "character U+{:04X} is not allowed in XML 1.0", u32::from(*c))
+                write!(
+                    f,
+                    "character U+{:04X} is not allowed in XML 1.0",
+                    u32::from(*c)
+                )
             }
             EncodeErrorKind::TooManyNamespaces => {
                 f.write_str("too many namespaces in scope to assign prefixes")
@@ -291,18 +295,17 @@ impl Writer {
     }
 
     /// Writes `<name>text</name>` for a simple-typed value (used by the blanket `Encode` impl).
-    pub fn simple<T: SimpleType + ?Sized>(
-        &mut self,
-        name: ElementName,
-        v: &T,
-    ) -> Result<(), EncodeError> {
+    pub fn simple<T: SimpleType>(&mut self, name: ElementName, v: &T) -> Result<(), EncodeError> {
         self.take_deferred()?;
         let index = std::mem::take(&mut self.next_index);
         let depth = self.frames.len() + 1;
         let prefix = self.open_tag(name, depth, index)?;
         self.buf.push(b'>');
         if let Err(c) = self.write_value(v) {
-            return Err(self.error_at(Some((name.local_name(), index)), EncodeErrorKind::InvalidChar(c)));
+            return Err(self.error_at(
+                Some((name.local_name(), index)),
+                EncodeErrorKind::InvalidChar(c),
+            ));
         }
         self.buf.extend_from_slice(b"</");
         if let Some(p) = prefix {
@@ -317,7 +320,7 @@ impl Writer {
 
     /// Writes the escaped lexical form of `v` as text content of the element just started
     /// (for simple content next to attributes).
-    pub fn text<T: SimpleType + ?Sized>(&mut self, v: &T) -> Result<(), EncodeError> {
+    pub fn text<T: SimpleType>(&mut self, v: &T) -> Result<(), EncodeError> {
         match self.write_value(v) {
             Ok(()) => Ok(()),
             Err(c) => Err(self.error_at(None, EncodeErrorKind::InvalidChar(c))),
@@ -412,13 +415,17 @@ impl Writer {
         if let Some(b) = self.bindings.iter().rev().find(|b| b.uri == uri) {
             return Some(b.prefix);
         }
-        self.declared.iter().find(|(_, u)| *u == uri).map(|(p, _)| *p)
+        self.declared
+            .iter()
+            .find(|(_, u)| *u == uri)
+            .map(|(p, _)| *p)
     }
 
     /// `preferred` when unused, else the first unused `nsN`.
     fn fresh_prefix(&self, preferred: &'static str) -> Option<&'static str> {
         let used = |p: &str| {
-            self.declared.iter().any(|(d, _)| *d == p) || self.bindings.iter().any(|b| b.prefix == p)
+            self.declared.iter().any(|(d, _)| *d == p)
+                || self.bindings.iter().any(|b| b.prefix == p)
         };
         if !used(preferred) {
             return Some(preferred);
@@ -433,7 +440,7 @@ impl Writer {
     }
 
     /// Appends the escaped lexical form of `v`; `Err` carries a char XML cannot represent.
-    fn write_value<T: SimpleType + ?Sized>(&mut self, v: &T) -> Result<(), char> {
+    fn write_value<T: SimpleType>(&mut self, v: &T) -> Result<(), char> {
         if let Some(s) = v.as_text() {
             return escape_into(&mut self.buf, s, false);
         }
@@ -568,7 +575,10 @@ mod tests {
         assert_eq!(esc("a<b&c>d", false).unwrap(), "a&lt;b&amp;c&gt;d");
         assert_eq!(esc("x]]>y", false).unwrap(), "x]]&gt;y");
         // Quotes stay literal in text, are escaped in attributes.
-        assert_eq!(esc(r#"say "hi" 'you'"#, false).unwrap(), r#"say "hi" 'you'"#);
+        assert_eq!(
+            esc(r#"say "hi" 'you'"#, false).unwrap(),
+            r#"say "hi" 'you'"#
+        );
         assert_eq!(esc(r#"a"b"#, true).unwrap(), "a&quot;b");
         assert_eq!(esc("\r\n\t", false).unwrap(), "&#13;\n\t");
         assert_eq!(esc("\r\n\t", true).unwrap(), "&#13;&#10;&#9;");
@@ -576,7 +586,10 @@ mod tests {
 
     #[test]
     fn keeps_non_ascii() {
-        assert_eq!(esc("Zoë – 東京 😀 \u{FFFD}", false).unwrap(), "Zoë – 東京 😀 \u{FFFD}");
+        assert_eq!(
+            esc("Zoë – 東京 😀 \u{FFFD}", false).unwrap(),
+            "Zoë – 東京 😀 \u{FFFD}"
+        );
         // U+EFFF and U+FEFF share the 0xEF lead byte but are fine.
         assert_eq!(esc("\u{EFFF}\u{FEFF}", false).unwrap(), "\u{EFFF}\u{FEFF}");
     }
@@ -615,7 +628,10 @@ mod tests {
         let err = w
             .repeated(attrib, &[Attrib("ok"), Attrib("bad\u{1}")])
             .unwrap_err();
-        assert_eq!(err.path(), "paramsScheduleCampaign/programTokenList/attrib[2]/value");
+        assert_eq!(
+            err.path(),
+            "paramsScheduleCampaign/programTokenList/attrib[2]/value"
+        );
         assert_eq!(err.kind(), &EncodeErrorKind::InvalidChar('\u{1}'));
         assert_eq!(
             err.to_string(),
@@ -662,7 +678,8 @@ mod tests {
         w.end_start();
         w.optional::<i32>(ElementName::local("a"), &None).unwrap();
         w.optional(ElementName::local("b"), &Some(-17i32)).unwrap();
-        w.nillable::<bool>(ElementName::local("c"), &Some(true)).unwrap();
+        w.nillable::<bool>(ElementName::local("c"), &Some(true))
+            .unwrap();
         w.optional_nillable::<i64>(ElementName::local("d"), &Nillable::Absent)
             .unwrap();
         w.optional_nillable::<i64>(ElementName::local("e"), &Nillable::Nil)

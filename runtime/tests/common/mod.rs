@@ -59,7 +59,8 @@ pub fn body() -> Vec<u8> {
     let name = ElementName::qualified(NS, "paramsGetLead");
     w.start(name).unwrap();
     w.end_start();
-    w.required(ElementName::local("campaignName"), "Example campaign").unwrap();
+    w.required(ElementName::local("campaignName"), "Example campaign")
+        .unwrap();
     w.end(name);
     w.into_bytes()
 }
@@ -144,7 +145,9 @@ impl Recorded {
     pub fn header(&self, name: &str) -> Option<String> {
         self.head.lines().skip(1).find_map(|l| {
             let (n, v) = l.split_once(':')?;
-            n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_owned())
         })
     }
 }
@@ -194,7 +197,9 @@ impl Drop for Server {
 impl Server {
     /// Starts a server answering request number `i` (0-based, across connections) with
     /// `handler(i, &request)`.
-    pub async fn start(handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> Server {
+    pub async fn start(
+        handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -204,7 +209,9 @@ impl Server {
         let accepted = Arc::clone(&connections);
         let task = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { return };
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
                 accepted.fetch_add(1, Ordering::SeqCst);
                 let (handler, recorded) = (Arc::clone(&handler), Arc::clone(&recorded));
                 tokio::spawn(async move {
@@ -212,7 +219,12 @@ impl Server {
                 });
             }
         });
-        Server { addr, requests, connections, task }
+        Server {
+            addr,
+            requests,
+            connections,
+            task,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -228,7 +240,11 @@ impl Server {
     }
 }
 
-async fn serve_connection(mut stream: TcpStream, handler: Arc<Handler>, recorded: Arc<Mutex<Vec<Recorded>>>) {
+async fn serve_connection(
+    mut stream: TcpStream,
+    handler: Arc<Handler>,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+) {
     let mut buf = Vec::new();
     loop {
         // Read one request: head up to the blank line, then Content-Length bytes.
@@ -247,7 +263,8 @@ async fn serve_connection(mut stream: TcpStream, handler: Arc<Handler>, recorded
             .lines()
             .find_map(|l| {
                 let (n, v) = l.split_once(':')?;
-                n.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+                n.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().ok())?
             })
             .unwrap_or(0);
         while buf.len() < head_end + len {
@@ -271,7 +288,11 @@ async fn serve_connection(mut stream: TcpStream, handler: Arc<Handler>, recorded
             reply = *inner;
         }
         match reply {
-            Reply::Http { status, content_type, body } => {
+            Reply::Http {
+                status,
+                content_type,
+                body,
+            } => {
                 let mut out = String::new();
                 write!(
                     out,
@@ -335,7 +356,12 @@ impl tracing::Subscriber for Capture {
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
     fn event(&self, event: &tracing::Event<'_>) {
         let mut out = self.out.lock().unwrap();
-        let _ = write!(out, "\nEVENT {} {}", event.metadata().level(), event.metadata().target());
+        let _ = write!(
+            out,
+            "\nEVENT {} {}",
+            event.metadata().level(),
+            event.metadata().target()
+        );
         event.record(&mut Visitor(&mut out));
     }
     fn enter(&self, _: &tracing::span::Id) {}

@@ -21,6 +21,7 @@
 //! * [`Client`]: one async method per operation.
 //! * [`server`]: a `Service` trait with one method per operation, and a dispatcher.
 //! * [`operations`]: static descriptors (SOAPAction, element names) of each operation.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(
     clippy::large_enum_variant,
     clippy::enum_variant_names,
@@ -98,30 +99,29 @@ impl ::mktows_runtime::xml::Encode for AuthenticationHeaderInfo {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mktowsUserId"),
-            &self.mktows_user_id,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("requestSignature"),
-            &self.request_signature,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("requestTimestamp"),
-            &self.request_timestamp,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("audit"),
-            &self.audit,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("mode"),
-            &self.mode,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("partnerId"),
-            &self.partner_id,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mktowsUserId"),
+                &self.mktows_user_id,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("requestSignature"),
+                &self.request_signature,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("requestTimestamp"),
+                &self.request_timestamp,
+            )?;
+        writer
+            .optional(::mktows_runtime::xml::ElementName::local("audit"), &self.audit)?;
+        writer.optional(::mktows_runtime::xml::ElementName::local("mode"), &self.mode)?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("partnerId"),
+                &self.partner_id,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -148,8 +148,12 @@ impl ::mktows_runtime::xml::Decode for AuthenticationHeaderInfo {
                 ::core::option::Option::Some(b"requestTimestamp") => {
                     reader.required(&child, &mut request_timestamp)?
                 }
-                ::core::option::Option::Some(b"audit") => reader.optional(&child, &mut audit)?,
-                ::core::option::Option::Some(b"mode") => reader.optional(&child, &mut mode)?,
+                ::core::option::Option::Some(b"audit") => {
+                    reader.optional(&child, &mut audit)?
+                }
+                ::core::option::Option::Some(b"mode") => {
+                    reader.optional(&child, &mut mode)?
+                }
                 ::core::option::Option::Some(b"partnerId") => {
                     reader.optional(&child, &mut partner_id)?
                 }
@@ -179,7 +183,9 @@ pub struct MktowsContextHeaderInfo {
 }
 impl MktowsContextHeaderInfo {
     /// A value with the required fields given and every other field absent or empty (nillable required fields start as nil).
-    pub fn new(target_workspace: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn new(
+        target_workspace: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
             target_workspace: target_workspace.into(),
         }
@@ -193,10 +199,11 @@ impl ::mktows_runtime::xml::Encode for MktowsContextHeaderInfo {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("targetWorkspace"),
-            &self.target_workspace,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("targetWorkspace"),
+                &self.target_workspace,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -228,7 +235,7 @@ impl ::mktows_runtime::xml::Decode for MktowsContextHeaderInfo {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum LeadKeyRef {
@@ -310,7 +317,7 @@ impl ::mktows_runtime::xml::SimpleType for LeadKeyRef {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum LeadSyncStatus {
@@ -368,7 +375,7 @@ impl ::mktows_runtime::xml::SimpleType for LeadSyncStatus {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ActivityType {
@@ -642,7 +649,7 @@ impl ::mktows_runtime::xml::SimpleType for ActivityType {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ForeignSysType {
@@ -700,7 +707,7 @@ impl ::mktows_runtime::xml::SimpleType for ForeignSysType {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ReqCampSourceType {
@@ -754,7 +761,7 @@ impl ::mktows_runtime::xml::SimpleType for ReqCampSourceType {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ListKeyType {
@@ -812,7 +819,7 @@ impl ::mktows_runtime::xml::SimpleType for ListKeyType {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ListOperationType {
@@ -870,7 +877,7 @@ impl ::mktows_runtime::xml::SimpleType for ListOperationType {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum SyncOperationEnum {
@@ -928,7 +935,7 @@ impl ::mktows_runtime::xml::SimpleType for SyncOperationEnum {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum SyncStatusEnum {
@@ -1000,7 +1007,7 @@ impl ::mktows_runtime::xml::SimpleType for SyncStatusEnum {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum LeadMergeStatusEnum {
@@ -1054,7 +1061,7 @@ impl ::mktows_runtime::xml::SimpleType for LeadMergeStatusEnum {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum MObjStatusEnum {
@@ -1124,7 +1131,7 @@ impl ::mktows_runtime::xml::SimpleType for MObjStatusEnum {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum MObjectTypeEnum {
@@ -1182,7 +1189,7 @@ impl ::mktows_runtime::xml::SimpleType for MObjectTypeEnum {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ComparisonEnum {
@@ -1252,7 +1259,7 @@ impl ::mktows_runtime::xml::SimpleType for ComparisonEnum {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ImportToListStatusEnum {
@@ -1314,7 +1321,7 @@ impl ::mktows_runtime::xml::SimpleType for ImportToListStatusEnum {
     ::core::clone::Clone,
     ::core::cmp::PartialEq,
     ::core::cmp::Eq,
-    ::core::hash::Hash,
+    ::core::hash::Hash
 )]
 #[non_exhaustive]
 pub enum ImportToListModeEnum {
@@ -1364,7 +1371,10 @@ impl ::mktows_runtime::xml::SimpleType for ImportToListModeEnum {
 ///
 /// Schema complex type `ArrayOfString`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfString {
@@ -1387,10 +1397,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfString {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("stringItem"),
-            &self.string_item,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("stringItem"),
+                &self.string_item,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1414,7 +1425,10 @@ impl ::mktows_runtime::xml::Decode for ArrayOfString {
 }
 /// Schema complex type `ArrayOfInteger`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfInteger {
@@ -1437,10 +1451,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfInteger {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("integerItem"),
-            &self.integer_item,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("integerItem"),
+                &self.integer_item,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1464,7 +1479,10 @@ impl ::mktows_runtime::xml::Decode for ArrayOfInteger {
 }
 /// Schema complex type `ArrayOfBase64Binary`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfBase64Binary {
@@ -1487,10 +1505,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfBase64Binary {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("base64Binary"),
-            &self.base64_binary,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("base64Binary"),
+                &self.base64_binary,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1543,14 +1562,9 @@ impl ::mktows_runtime::xml::Encode for Attrib {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("name"),
-            &self.name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("value"),
-            &self.value,
-        )?;
+        writer.required(::mktows_runtime::xml::ElementName::local("name"), &self.name)?;
+        writer
+            .required(::mktows_runtime::xml::ElementName::local("value"), &self.value)?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1564,8 +1578,12 @@ impl ::mktows_runtime::xml::Decode for Attrib {
         let mut value = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"name") => reader.required(&child, &mut name)?,
-                ::core::option::Option::Some(b"value") => reader.required(&child, &mut value)?,
+                ::core::option::Option::Some(b"name") => {
+                    reader.required(&child, &mut name)?
+                }
+                ::core::option::Option::Some(b"value") => {
+                    reader.required(&child, &mut value)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -1577,7 +1595,10 @@ impl ::mktows_runtime::xml::Decode for Attrib {
 }
 /// Schema complex type `ArrayOfAttrib`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfAttrib {
@@ -1600,10 +1621,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfAttrib {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("attrib"),
-            &self.attrib,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("attrib"),
+                &self.attrib,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1616,7 +1638,9 @@ impl ::mktows_runtime::xml::Decode for ArrayOfAttrib {
         let mut attrib = ::std::vec::Vec::new();
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"attrib") => reader.repeated(&child, &mut attrib)?,
+                ::core::option::Option::Some(b"attrib") => {
+                    reader.repeated(&child, &mut attrib)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -1659,18 +1683,21 @@ impl ::mktows_runtime::xml::Encode for Attribute {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("attrName"),
-            &self.attr_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("attrType"),
-            &self.attr_type,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("attrValue"),
-            &self.attr_value,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("attrName"),
+                &self.attr_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("attrType"),
+                &self.attr_type,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("attrValue"),
+                &self.attr_value,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1706,7 +1733,10 @@ impl ::mktows_runtime::xml::Decode for Attribute {
 }
 /// Schema complex type `ArrayOfAttribute`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfAttribute {
@@ -1729,10 +1759,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfAttribute {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("attribute"),
-            &self.attribute,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("attribute"),
+                &self.attribute,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1784,14 +1815,16 @@ impl ::mktows_runtime::xml::Encode for TypeAttrib {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("attrType"),
-            &self.attr_type,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("attrList"),
-            &self.attr_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("attrType"),
+                &self.attr_type,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("attrList"),
+                &self.attr_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1822,7 +1855,10 @@ impl ::mktows_runtime::xml::Decode for TypeAttrib {
 }
 /// Schema complex type `ArrayOfTypeAttrib`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfTypeAttrib {
@@ -1845,10 +1881,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfTypeAttrib {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("typeAttrib"),
-            &self.type_attrib,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("typeAttrib"),
+                &self.type_attrib,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1874,7 +1911,10 @@ impl ::mktows_runtime::xml::Decode for ArrayOfTypeAttrib {
 ///
 /// Schema complex type `ArrayOfKeyList`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfKeyList {
@@ -1897,10 +1937,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfKeyList {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("keyList"),
-            &self.key_list,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("keyList"),
+                &self.key_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1964,22 +2005,22 @@ impl ::mktows_runtime::xml::Encode for VersionedItem {
         writer.start(name)?;
         writer.end_start();
         writer.required(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("name"),
-            &self.name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("type"),
-            &self.r#type,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("description"),
-            &self.description,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("timestamp"),
-            &self.timestamp,
-        )?;
+        writer.required(::mktows_runtime::xml::ElementName::local("name"), &self.name)?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("type"),
+                &self.r#type,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("description"),
+                &self.description,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("timestamp"),
+                &self.timestamp,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -1997,7 +2038,9 @@ impl ::mktows_runtime::xml::Decode for VersionedItem {
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
                 ::core::option::Option::Some(b"id") => reader.required(&child, &mut id)?,
-                ::core::option::Option::Some(b"name") => reader.required(&child, &mut name)?,
+                ::core::option::Option::Some(b"name") => {
+                    reader.required(&child, &mut name)?
+                }
                 ::core::option::Option::Some(b"type") => {
                     reader.optional_nillable(&child, &mut r#type)?
                 }
@@ -2021,7 +2064,10 @@ impl ::mktows_runtime::xml::Decode for VersionedItem {
 }
 /// Schema complex type `ArrayOfVersionedItem`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfVersionedItem {
@@ -2044,10 +2090,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfVersionedItem {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("versionedItem"),
-            &self.versioned_item,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("versionedItem"),
+                &self.versioned_item,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2100,14 +2147,16 @@ impl ::mktows_runtime::xml::Encode for LeadKey {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("keyType"),
-            &self.key_type,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("keyValue"),
-            &self.key_value,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("keyType"),
+                &self.key_type,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("keyValue"),
+                &self.key_value,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2138,7 +2187,10 @@ impl ::mktows_runtime::xml::Decode for LeadKey {
 }
 /// Schema complex type `ArrayOfLeadKey`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfLeadKey {
@@ -2161,10 +2213,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfLeadKey {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("leadKey"),
-            &self.lead_key,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("leadKey"),
+                &self.lead_key,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2190,7 +2243,10 @@ impl ::mktows_runtime::xml::Decode for ArrayOfLeadKey {
 ///
 /// Schema complex type `LeadRecord`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct LeadRecord {
@@ -2233,23 +2289,31 @@ impl ::mktows_runtime::xml::Encode for LeadRecord {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional_nillable(::mktows_runtime::xml::ElementName::local("Id"), &self.id)?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("Email"),
-            &self.email,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("ForeignSysPersonId"),
-            &self.foreign_sys_person_id,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("ForeignSysType"),
-            &self.foreign_sys_type,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("leadAttributeList"),
-            &self.lead_attribute_list,
-        )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("Id"),
+                &self.id,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("Email"),
+                &self.email,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("ForeignSysPersonId"),
+                &self.foreign_sys_person_id,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("ForeignSysType"),
+                &self.foreign_sys_type,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("leadAttributeList"),
+                &self.lead_attribute_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2266,7 +2330,9 @@ impl ::mktows_runtime::xml::Decode for LeadRecord {
         let mut lead_attribute_list = ::mktows_runtime::Nillable::Absent;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"Id") => reader.optional_nillable(&child, &mut id)?,
+                ::core::option::Option::Some(b"Id") => {
+                    reader.optional_nillable(&child, &mut id)?
+                }
                 ::core::option::Option::Some(b"Email") => {
                     reader.optional_nillable(&child, &mut email)?
                 }
@@ -2293,7 +2359,10 @@ impl ::mktows_runtime::xml::Decode for LeadRecord {
 }
 /// Schema complex type `ArrayOfLeadRecord`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfLeadRecord {
@@ -2316,10 +2385,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfLeadRecord {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("leadRecord"),
-            &self.lead_record,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("leadRecord"),
+                &self.lead_record,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2372,18 +2442,21 @@ impl ::mktows_runtime::xml::Encode for SyncStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadId"),
-            &self.lead_id,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("status"),
-            &self.status,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("error"),
-            &self.error,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadId"),
+                &self.lead_id,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("status"),
+                &self.status,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("error"),
+                &self.error,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2398,8 +2471,12 @@ impl ::mktows_runtime::xml::Decode for SyncStatus {
         let mut error = ::mktows_runtime::Nillable::Absent;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"leadId") => reader.required(&child, &mut lead_id)?,
-                ::core::option::Option::Some(b"status") => reader.required(&child, &mut status)?,
+                ::core::option::Option::Some(b"leadId") => {
+                    reader.required(&child, &mut lead_id)?
+                }
+                ::core::option::Option::Some(b"status") => {
+                    reader.required(&child, &mut status)?
+                }
                 ::core::option::Option::Some(b"error") => {
                     reader.optional_nillable(&child, &mut error)?
                 }
@@ -2415,7 +2492,10 @@ impl ::mktows_runtime::xml::Decode for SyncStatus {
 }
 /// Schema complex type `ArrayOfSyncStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfSyncStatus {
@@ -2438,10 +2518,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfSyncStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("syncStatus"),
-            &self.sync_status,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("syncStatus"),
+                &self.sync_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2497,22 +2578,26 @@ impl ::mktows_runtime::xml::Encode for MergeStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("winningLeadId"),
-            &self.winning_lead_id,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("losingLeadIdList"),
-            &self.losing_lead_id_list,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("status"),
-            &self.status,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("error"),
-            &self.error,
-        )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("winningLeadId"),
+                &self.winning_lead_id,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("losingLeadIdList"),
+                &self.losing_lead_id_list,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("status"),
+                &self.status,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("error"),
+                &self.error,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2534,7 +2619,9 @@ impl ::mktows_runtime::xml::Decode for MergeStatus {
                 ::core::option::Option::Some(b"losingLeadIdList") => {
                     reader.optional_nillable(&child, &mut losing_lead_id_list)?
                 }
-                ::core::option::Option::Some(b"status") => reader.required(&child, &mut status)?,
+                ::core::option::Option::Some(b"status") => {
+                    reader.required(&child, &mut status)?
+                }
                 ::core::option::Option::Some(b"error") => {
                     reader.optional_nillable(&child, &mut error)?
                 }
@@ -2586,7 +2673,8 @@ impl ::mktows_runtime::xml::Encode for LeadSelector {
         match self {
             Self::LastUpdateAtSelector(value) => {
                 writer.start(name)?;
-                writer.xsi_type("http://www.marketo.com/mktows/", "LastUpdateAtSelector");
+                writer
+                    .xsi_type("http://www.marketo.com/mktows/", "LastUpdateAtSelector");
                 writer.end_start();
                 value.encode_fields(writer)?;
                 writer.end(name);
@@ -2615,30 +2703,45 @@ impl ::mktows_runtime::xml::Decode for LeadSelector {
         start: &::mktows_runtime::xml::Start<'_>,
     ) -> ::core::result::Result<Self, ::mktows_runtime::xml::DecodeError> {
         let found = reader.xsi_type(start)?;
-        match found
-            .as_ref()
-            .map(|q| (q.namespace.as_deref(), q.local.as_str()))
-        {
-            ::core::option::Option::Some((
-                ::core::option::Option::Some("http://www.marketo.com/mktows/"),
-                "LastUpdateAtSelector",
-            )) => <LastUpdateAtSelector as ::mktows_runtime::xml::Decode>::decode(reader, start)
-                .map(Self::LastUpdateAtSelector),
-            ::core::option::Option::Some((
-                ::core::option::Option::Some("http://www.marketo.com/mktows/"),
-                "StaticListSelector",
-            )) => <StaticListSelector as ::mktows_runtime::xml::Decode>::decode(reader, start)
-                .map(Self::StaticListSelector),
-            ::core::option::Option::Some((
-                ::core::option::Option::Some("http://www.marketo.com/mktows/"),
-                "LeadKeySelector",
-            )) => <LeadKeySelector as ::mktows_runtime::xml::Decode>::decode(reader, start)
-                .map(Self::LeadKeySelector),
-            _ => ::core::result::Result::Err(reader.type_error(
-                start,
-                "LeadSelector",
-                found.as_ref(),
-            )),
+        match found.as_ref().map(|q| (q.namespace.as_deref(), q.local.as_str())) {
+            ::core::option::Option::Some(
+                (
+                    ::core::option::Option::Some("http://www.marketo.com/mktows/"),
+                    "LastUpdateAtSelector",
+                ),
+            ) => {
+                <LastUpdateAtSelector as ::mktows_runtime::xml::Decode>::decode(
+                        reader,
+                        start,
+                    )
+                    .map(Self::LastUpdateAtSelector)
+            }
+            ::core::option::Option::Some(
+                (
+                    ::core::option::Option::Some("http://www.marketo.com/mktows/"),
+                    "StaticListSelector",
+                ),
+            ) => {
+                <StaticListSelector as ::mktows_runtime::xml::Decode>::decode(
+                        reader,
+                        start,
+                    )
+                    .map(Self::StaticListSelector)
+            }
+            ::core::option::Option::Some(
+                (
+                    ::core::option::Option::Some("http://www.marketo.com/mktows/"),
+                    "LeadKeySelector",
+                ),
+            ) => {
+                <LeadKeySelector as ::mktows_runtime::xml::Decode>::decode(reader, start)
+                    .map(Self::LeadKeySelector)
+            }
+            _ => {
+                ::core::result::Result::Err(
+                    reader.type_error(start, "LeadSelector", found.as_ref()),
+                )
+            }
         }
     }
 }
@@ -2673,14 +2776,16 @@ impl LastUpdateAtSelector {
         &self,
         writer: &mut ::mktows_runtime::xml::Writer,
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("latestUpdatedAt"),
-            &self.latest_updated_at,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("oldestUpdatedAt"),
-            &self.oldest_updated_at,
-        )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("latestUpdatedAt"),
+                &self.latest_updated_at,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("oldestUpdatedAt"),
+                &self.oldest_updated_at,
+            )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2725,7 +2830,10 @@ impl ::mktows_runtime::xml::Decode for LastUpdateAtSelector {
 ///
 /// Schema complex type `StaticListSelector`. One of the concrete forms of [`LeadSelector`], written with `xsi:type`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct StaticListSelector {
@@ -2750,14 +2858,16 @@ impl StaticListSelector {
         &self,
         writer: &mut ::mktows_runtime::xml::Writer,
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("staticListName"),
-            &self.static_list_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("staticListId"),
-            &self.static_list_id,
-        )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("staticListName"),
+                &self.static_list_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("staticListId"),
+                &self.static_list_id,
+            )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2814,10 +2924,7 @@ pub struct LeadKeySelector {
 impl LeadKeySelector {
     /// A value with the required fields given and every other field absent or empty (nillable required fields start as nil).
     pub fn new(key_type: LeadKeyRef, key_values: ArrayOfString) -> Self {
-        Self {
-            key_type,
-            key_values,
-        }
+        Self { key_type, key_values }
     }
 }
 impl LeadKeySelector {
@@ -2827,14 +2934,16 @@ impl LeadKeySelector {
         &self,
         writer: &mut ::mktows_runtime::xml::Writer,
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("keyType"),
-            &self.key_type,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("keyValues"),
-            &self.key_values,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("keyType"),
+                &self.key_type,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("keyValues"),
+                &self.key_values,
+            )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2902,14 +3011,16 @@ impl ::mktows_runtime::xml::Encode for LeadStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadKey"),
-            &self.lead_key,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("status"),
-            &self.status,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadKey"),
+                &self.lead_key,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("status"),
+                &self.status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -2926,7 +3037,9 @@ impl ::mktows_runtime::xml::Decode for LeadStatus {
                 ::core::option::Option::Some(b"leadKey") => {
                     reader.required(&child, &mut lead_key)?
                 }
-                ::core::option::Option::Some(b"status") => reader.required(&child, &mut status)?,
+                ::core::option::Option::Some(b"status") => {
+                    reader.required(&child, &mut status)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -2938,7 +3051,10 @@ impl ::mktows_runtime::xml::Decode for LeadStatus {
 }
 /// Schema complex type `ArrayOfLeadStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfLeadStatus {
@@ -2961,10 +3077,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfLeadStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("leadStatus"),
-            &self.lead_status,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("leadStatus"),
+                &self.lead_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3017,14 +3134,16 @@ impl ::mktows_runtime::xml::Encode for ListKey {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("keyType"),
-            &self.key_type,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("keyValue"),
-            &self.key_value,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("keyType"),
+                &self.key_type,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("keyValue"),
+                &self.key_value,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3057,7 +3176,10 @@ impl ::mktows_runtime::xml::Decode for ListKey {
 ///
 /// Schema complex type `ArrayOfActivityType`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfActivityType {
@@ -3080,10 +3202,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfActivityType {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("activityType"),
-            &self.activity_type,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("activityType"),
+                &self.activity_type,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3109,7 +3232,10 @@ impl ::mktows_runtime::xml::Decode for ArrayOfActivityType {
 ///
 /// Schema complex type `ActivityTypeFilter`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ActivityTypeFilter {
@@ -3135,14 +3261,16 @@ impl ::mktows_runtime::xml::Encode for ActivityTypeFilter {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("includeTypes"),
-            &self.include_types,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("excludeTypes"),
-            &self.exclude_types,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("includeTypes"),
+                &self.include_types,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("excludeTypes"),
+                &self.exclude_types,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3175,7 +3303,10 @@ impl ::mktows_runtime::xml::Decode for ActivityTypeFilter {
 ///
 /// Schema complex type `StreamPosition`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct StreamPosition {
@@ -3215,22 +3346,26 @@ impl ::mktows_runtime::xml::Encode for StreamPosition {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("latestCreatedAt"),
-            &self.latest_created_at,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("oldestCreatedAt"),
-            &self.oldest_created_at,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("activityCreatedAt"),
-            &self.activity_created_at,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("offset"),
-            &self.offset,
-        )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("latestCreatedAt"),
+                &self.latest_created_at,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("oldestCreatedAt"),
+                &self.oldest_created_at,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("activityCreatedAt"),
+                &self.activity_created_at,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("offset"),
+                &self.offset,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3336,46 +3471,56 @@ impl ::mktows_runtime::xml::Encode for ActivityRecord {
         writer.start(name)?;
         writer.end_start();
         writer.required(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("activityDateTime"),
-            &self.activity_date_time,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("activityType"),
-            &self.activity_type,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("mktgAssetName"),
-            &self.mktg_asset_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("activityAttributes"),
-            &self.activity_attributes,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("campaign"),
-            &self.campaign,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("personName"),
-            &self.person_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mktPersonId"),
-            &self.mkt_person_id,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("foreignSysId"),
-            &self.foreign_sys_id,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("orgName"),
-            &self.org_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("foreignSysOrgId"),
-            &self.foreign_sys_org_id,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("activityDateTime"),
+                &self.activity_date_time,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("activityType"),
+                &self.activity_type,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("mktgAssetName"),
+                &self.mktg_asset_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("activityAttributes"),
+                &self.activity_attributes,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("campaign"),
+                &self.campaign,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("personName"),
+                &self.person_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mktPersonId"),
+                &self.mkt_person_id,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("foreignSysId"),
+                &self.foreign_sys_id,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("orgName"),
+                &self.org_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("foreignSysOrgId"),
+                &self.foreign_sys_org_id,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3449,7 +3594,10 @@ impl ::mktows_runtime::xml::Decode for ActivityRecord {
 }
 /// Schema complex type `ArrayOfActivityRecord`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfActivityRecord {
@@ -3472,10 +3620,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfActivityRecord {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("activityRecord"),
-            &self.activity_record,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("activityRecord"),
+                &self.activity_record,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3550,30 +3699,36 @@ impl ::mktows_runtime::xml::Encode for LeadChangeRecord {
         writer.start(name)?;
         writer.end_start();
         writer.required(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("activityDateTime"),
-            &self.activity_date_time,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("activityType"),
-            &self.activity_type,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("mktgAssetName"),
-            &self.mktg_asset_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("activityAttributes"),
-            &self.activity_attributes,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("campaign"),
-            &self.campaign,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mktPersonId"),
-            &self.mkt_person_id,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("activityDateTime"),
+                &self.activity_date_time,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("activityType"),
+                &self.activity_type,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("mktgAssetName"),
+                &self.mktg_asset_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("activityAttributes"),
+                &self.activity_attributes,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("campaign"),
+                &self.campaign,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mktPersonId"),
+                &self.mkt_person_id,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3627,7 +3782,10 @@ impl ::mktows_runtime::xml::Decode for LeadChangeRecord {
 }
 /// Schema complex type `ArrayOfLeadChangeRecord`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfLeadChangeRecord {
@@ -3650,10 +3808,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfLeadChangeRecord {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("leadChangeRecord"),
-            &self.lead_change_record,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("leadChangeRecord"),
+                &self.lead_change_record,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3711,14 +3870,12 @@ impl ::mktows_runtime::xml::Encode for CampaignRecord {
         writer.start(name)?;
         writer.end_start();
         writer.required(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("name"),
-            &self.name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("description"),
-            &self.description,
-        )?;
+        writer.required(::mktows_runtime::xml::ElementName::local("name"), &self.name)?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("description"),
+                &self.description,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3734,7 +3891,9 @@ impl ::mktows_runtime::xml::Decode for CampaignRecord {
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
                 ::core::option::Option::Some(b"id") => reader.required(&child, &mut id)?,
-                ::core::option::Option::Some(b"name") => reader.required(&child, &mut name)?,
+                ::core::option::Option::Some(b"name") => {
+                    reader.required(&child, &mut name)?
+                }
                 ::core::option::Option::Some(b"description") => {
                     reader.required(&child, &mut description)?
                 }
@@ -3750,7 +3909,10 @@ impl ::mktows_runtime::xml::Decode for CampaignRecord {
 }
 /// Schema complex type `ArrayOfCampaignRecord`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfCampaignRecord {
@@ -3773,10 +3935,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfCampaignRecord {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("campaignRecord"),
-            &self.campaign_record,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("campaignRecord"),
+                &self.campaign_record,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3850,35 +4013,39 @@ impl ::mktows_runtime::xml::Encode for MObject {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("type"),
-            &self.r#type,
-        )?;
+        writer
+            .required(::mktows_runtime::xml::ElementName::local("type"), &self.r#type)?;
         writer.optional(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("externalKey"),
-            &self.external_key,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("createdAt"),
-            &self.created_at,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("updatedAt"),
-            &self.updated_at,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("attribList"),
-            &self.attrib_list,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("typeAttribList"),
-            &self.type_attrib_list,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("associationList"),
-            &self.association_list,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("externalKey"),
+                &self.external_key,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("createdAt"),
+                &self.created_at,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("updatedAt"),
+                &self.updated_at,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("attribList"),
+                &self.attrib_list,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("typeAttribList"),
+                &self.type_attrib_list,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("associationList"),
+                &self.association_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -3898,7 +4065,9 @@ impl ::mktows_runtime::xml::Decode for MObject {
         let mut association_list = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"type") => reader.required(&child, &mut r#type)?,
+                ::core::option::Option::Some(b"type") => {
+                    reader.required(&child, &mut r#type)?
+                }
                 ::core::option::Option::Some(b"id") => reader.optional(&child, &mut id)?,
                 ::core::option::Option::Some(b"externalKey") => {
                     reader.optional(&child, &mut external_key)?
@@ -3935,7 +4104,10 @@ impl ::mktows_runtime::xml::Decode for MObject {
 }
 /// Schema complex type `ArrayOfMObject`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfMObject {
@@ -3958,10 +4130,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfMObject {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("mObject"),
-            &self.m_object,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("mObject"),
+                &self.m_object,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4014,15 +4187,17 @@ impl ::mktows_runtime::xml::Encode for MObjAssociation {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mObjType"),
-            &self.m_obj_type,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mObjType"),
+                &self.m_obj_type,
+            )?;
         writer.optional(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("externalKey"),
-            &self.external_key,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("externalKey"),
+                &self.external_key,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4056,7 +4231,10 @@ impl ::mktows_runtime::xml::Decode for MObjAssociation {
 }
 /// Schema complex type `ArrayOfMObjAssociation`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfMObjAssociation {
@@ -4079,10 +4257,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfMObjAssociation {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("mObjAssociation"),
-            &self.m_obj_association,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("mObjAssociation"),
+                &self.m_obj_association,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4139,18 +4318,18 @@ impl ::mktows_runtime::xml::Encode for MObjStatus {
         writer.start(name)?;
         writer.end_start();
         writer.required(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("externalKey"),
-            &self.external_key,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("status"),
-            &self.status,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("error"),
-            &self.error,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("externalKey"),
+                &self.external_key,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("status"),
+                &self.status,
+            )?;
+        writer
+            .optional(::mktows_runtime::xml::ElementName::local("error"), &self.error)?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4170,8 +4349,12 @@ impl ::mktows_runtime::xml::Decode for MObjStatus {
                 ::core::option::Option::Some(b"externalKey") => {
                     reader.optional(&child, &mut external_key)?
                 }
-                ::core::option::Option::Some(b"status") => reader.required(&child, &mut status)?,
-                ::core::option::Option::Some(b"error") => reader.optional(&child, &mut error)?,
+                ::core::option::Option::Some(b"status") => {
+                    reader.required(&child, &mut status)?
+                }
+                ::core::option::Option::Some(b"error") => {
+                    reader.optional(&child, &mut error)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -4185,7 +4368,10 @@ impl ::mktows_runtime::xml::Decode for MObjStatus {
 }
 /// Schema complex type `ArrayOfMObjStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfMObjStatus {
@@ -4208,10 +4394,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfMObjStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("mObjStatus"),
-            &self.m_obj_status,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("mObjStatus"),
+                &self.m_obj_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4270,18 +4457,21 @@ impl ::mktows_runtime::xml::Encode for MObjCriteria {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("attrName"),
-            &self.attr_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("comparison"),
-            &self.comparison,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("attrValue"),
-            &self.attr_value,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("attrName"),
+                &self.attr_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("comparison"),
+                &self.comparison,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("attrValue"),
+                &self.attr_value,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4317,7 +4507,10 @@ impl ::mktows_runtime::xml::Decode for MObjCriteria {
 }
 /// Schema complex type `ArrayOfMObjCriteria`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfMObjCriteria {
@@ -4340,10 +4533,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfMObjCriteria {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("mObjCriteria"),
-            &self.m_obj_criteria,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("mObjCriteria"),
+                &self.m_obj_criteria,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4411,30 +4605,32 @@ impl ::mktows_runtime::xml::Encode for MObjectMetadata {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("name"),
-            &self.name,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("description"),
-            &self.description,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("isCustom"),
-            &self.is_custom,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("isVirtual"),
-            &self.is_virtual,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("fieldList"),
-            &self.field_list,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("updatedAt"),
-            &self.updated_at,
-        )?;
+        writer.required(::mktows_runtime::xml::ElementName::local("name"), &self.name)?;
+        writer
+            .nillable(
+                ::mktows_runtime::xml::ElementName::local("description"),
+                &self.description,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("isCustom"),
+                &self.is_custom,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("isVirtual"),
+                &self.is_virtual,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("fieldList"),
+                &self.field_list,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("updatedAt"),
+                &self.updated_at,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4452,7 +4648,9 @@ impl ::mktows_runtime::xml::Decode for MObjectMetadata {
         let mut updated_at = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"name") => reader.required(&child, &mut name)?,
+                ::core::option::Option::Some(b"name") => {
+                    reader.required(&child, &mut name)?
+                }
                 ::core::option::Option::Some(b"description") => {
                     reader.nillable(&child, &mut description)?
                 }
@@ -4555,62 +4753,68 @@ impl ::mktows_runtime::xml::Encode for MObjFieldMetadata {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("name"),
-            &self.name,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("description"),
-            &self.description,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("displayName"),
-            &self.display_name,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("sourceObject"),
-            &self.source_object,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("dataType"),
-            &self.data_type,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("size"),
-            &self.size,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("isReadonly"),
-            &self.is_readonly,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("isUpdateBlocked"),
-            &self.is_update_blocked,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("isName"),
-            &self.is_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("isPrimaryKey"),
-            &self.is_primary_key,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("isCustom"),
-            &self.is_custom,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("isDynamic"),
-            &self.is_dynamic,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("dynamicFieldRef"),
-            &self.dynamic_field_ref,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("updatedAt"),
-            &self.updated_at,
-        )?;
+        writer.required(::mktows_runtime::xml::ElementName::local("name"), &self.name)?;
+        writer
+            .nillable(
+                ::mktows_runtime::xml::ElementName::local("description"),
+                &self.description,
+            )?;
+        writer
+            .nillable(
+                ::mktows_runtime::xml::ElementName::local("displayName"),
+                &self.display_name,
+            )?;
+        writer
+            .nillable(
+                ::mktows_runtime::xml::ElementName::local("sourceObject"),
+                &self.source_object,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("dataType"),
+                &self.data_type,
+            )?;
+        writer.nillable(::mktows_runtime::xml::ElementName::local("size"), &self.size)?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("isReadonly"),
+                &self.is_readonly,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("isUpdateBlocked"),
+                &self.is_update_blocked,
+            )?;
+        writer
+            .nillable(
+                ::mktows_runtime::xml::ElementName::local("isName"),
+                &self.is_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("isPrimaryKey"),
+                &self.is_primary_key,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("isCustom"),
+                &self.is_custom,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("isDynamic"),
+                &self.is_dynamic,
+            )?;
+        writer
+            .nillable(
+                ::mktows_runtime::xml::ElementName::local("dynamicFieldRef"),
+                &self.dynamic_field_ref,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("updatedAt"),
+                &self.updated_at,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4636,7 +4840,9 @@ impl ::mktows_runtime::xml::Decode for MObjFieldMetadata {
         let mut updated_at = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"name") => reader.required(&child, &mut name)?,
+                ::core::option::Option::Some(b"name") => {
+                    reader.required(&child, &mut name)?
+                }
                 ::core::option::Option::Some(b"description") => {
                     reader.nillable(&child, &mut description)?
                 }
@@ -4649,14 +4855,18 @@ impl ::mktows_runtime::xml::Decode for MObjFieldMetadata {
                 ::core::option::Option::Some(b"dataType") => {
                     reader.required(&child, &mut data_type)?
                 }
-                ::core::option::Option::Some(b"size") => reader.nillable(&child, &mut size)?,
+                ::core::option::Option::Some(b"size") => {
+                    reader.nillable(&child, &mut size)?
+                }
                 ::core::option::Option::Some(b"isReadonly") => {
                     reader.required(&child, &mut is_readonly)?
                 }
                 ::core::option::Option::Some(b"isUpdateBlocked") => {
                     reader.required(&child, &mut is_update_blocked)?
                 }
-                ::core::option::Option::Some(b"isName") => reader.nillable(&child, &mut is_name)?,
+                ::core::option::Option::Some(b"isName") => {
+                    reader.nillable(&child, &mut is_name)?
+                }
                 ::core::option::Option::Some(b"isPrimaryKey") => {
                     reader.required(&child, &mut is_primary_key)?
                 }
@@ -4688,14 +4898,18 @@ impl ::mktows_runtime::xml::Decode for MObjFieldMetadata {
             is_primary_key: reader.require(is_primary_key, "isPrimaryKey")?,
             is_custom: reader.require(is_custom, "isCustom")?,
             is_dynamic: reader.require(is_dynamic, "isDynamic")?,
-            dynamic_field_ref: reader.require_nillable(dynamic_field_ref, "dynamicFieldRef")?,
+            dynamic_field_ref: reader
+                .require_nillable(dynamic_field_ref, "dynamicFieldRef")?,
             updated_at: reader.require(updated_at, "updatedAt")?,
         })
     }
 }
 /// Schema complex type `ArrayOfMObjFieldMetadata`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfMObjFieldMetadata {
@@ -4718,10 +4932,8 @@ impl ::mktows_runtime::xml::Encode for ArrayOfMObjFieldMetadata {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("field"),
-            &self.field,
-        )?;
+        writer
+            .repeated(::mktows_runtime::xml::ElementName::local("field"), &self.field)?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4734,7 +4946,9 @@ impl ::mktows_runtime::xml::Decode for ArrayOfMObjFieldMetadata {
         let mut field = ::std::vec::Vec::new();
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"field") => reader.repeated(&child, &mut field)?,
+                ::core::option::Option::Some(b"field") => {
+                    reader.repeated(&child, &mut field)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -4745,7 +4959,10 @@ impl ::mktows_runtime::xml::Decode for ArrayOfMObjFieldMetadata {
 ///
 /// Schema complex type `CustomObj`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct CustomObj {
@@ -4775,14 +4992,16 @@ impl ::mktows_runtime::xml::Encode for CustomObj {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("customObjKeyList"),
-            &self.custom_obj_key_list,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("customObjAttributeList"),
-            &self.custom_obj_attribute_list,
-        )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("customObjKeyList"),
+                &self.custom_obj_key_list,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("customObjAttributeList"),
+                &self.custom_obj_attribute_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4813,7 +5032,10 @@ impl ::mktows_runtime::xml::Decode for CustomObj {
 }
 /// Schema complex type `ArrayOfCustomObj`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfCustomObj {
@@ -4836,10 +5058,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfCustomObj {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("customObj"),
-            &self.custom_obj,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("customObj"),
+                &self.custom_obj,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4898,22 +5121,26 @@ impl ::mktows_runtime::xml::Encode for SyncCustomObjStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("objTypeName"),
-            &self.obj_type_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("customObjKeyList"),
-            &self.custom_obj_key_list,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("status"),
-            &self.status,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("error"),
-            &self.error,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("objTypeName"),
+                &self.obj_type_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("customObjKeyList"),
+                &self.custom_obj_key_list,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("status"),
+                &self.status,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("error"),
+                &self.error,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4935,7 +5162,9 @@ impl ::mktows_runtime::xml::Decode for SyncCustomObjStatus {
                 ::core::option::Option::Some(b"customObjKeyList") => {
                     reader.optional_nillable(&child, &mut custom_obj_key_list)?
                 }
-                ::core::option::Option::Some(b"status") => reader.required(&child, &mut status)?,
+                ::core::option::Option::Some(b"status") => {
+                    reader.required(&child, &mut status)?
+                }
                 ::core::option::Option::Some(b"error") => {
                     reader.optional_nillable(&child, &mut error)?
                 }
@@ -4952,7 +5181,10 @@ impl ::mktows_runtime::xml::Decode for SyncCustomObjStatus {
 }
 /// Schema complex type `ArrayOfSyncCustomObjStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfSyncCustomObjStatus {
@@ -4975,10 +5207,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfSyncCustomObjStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("syncCustomObjStatus"),
-            &self.sync_custom_obj_status,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("syncCustomObjStatus"),
+                &self.sync_custom_obj_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -4997,16 +5230,17 @@ impl ::mktows_runtime::xml::Decode for ArrayOfSyncCustomObjStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::core::result::Result::Ok(Self {
-            sync_custom_obj_status,
-        })
+        ::core::result::Result::Ok(Self { sync_custom_obj_status })
     }
 }
 /// A tag type and some of its values.
 ///
 /// Schema complex type `Tag`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct Tag {
@@ -5032,14 +5266,13 @@ impl ::mktows_runtime::xml::Encode for Tag {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("type"),
-            &self.r#type,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("values"),
-            &self.values,
-        )?;
+        writer
+            .optional(::mktows_runtime::xml::ElementName::local("type"), &self.r#type)?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("values"),
+                &self.values,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5053,8 +5286,12 @@ impl ::mktows_runtime::xml::Decode for Tag {
         let mut values = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"type") => reader.optional(&child, &mut r#type)?,
-                ::core::option::Option::Some(b"values") => reader.optional(&child, &mut values)?,
+                ::core::option::Option::Some(b"type") => {
+                    reader.optional(&child, &mut r#type)?
+                }
+                ::core::option::Option::Some(b"values") => {
+                    reader.optional(&child, &mut values)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -5063,7 +5300,10 @@ impl ::mktows_runtime::xml::Decode for Tag {
 }
 /// Schema complex type `ArrayOfTag`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfTag {
@@ -5099,7 +5339,9 @@ impl ::mktows_runtime::xml::Decode for ArrayOfTag {
         let mut tag = ::std::vec::Vec::new();
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"tag") => reader.repeated(&child, &mut tag)?,
+                ::core::option::Option::Some(b"tag") => {
+                    reader.repeated(&child, &mut tag)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -5110,7 +5352,10 @@ impl ::mktows_runtime::xml::Decode for ArrayOfTag {
 ///
 /// Schema complex type `ProgressionStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ProgressionStatus {
@@ -5135,10 +5380,11 @@ impl ::mktows_runtime::xml::Encode for ProgressionStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("progressionStatus"),
-            &self.progression_status,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("progressionStatus"),
+                &self.progression_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5162,7 +5408,10 @@ impl ::mktows_runtime::xml::Decode for ProgressionStatus {
 }
 /// Schema complex type `ArrayOfProgressionStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfProgressionStatus {
@@ -5185,10 +5434,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfProgressionStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("progressionStatusItem"),
-            &self.progression_status_item,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("progressionStatusItem"),
+                &self.progression_status_item,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5207,9 +5457,7 @@ impl ::mktows_runtime::xml::Decode for ArrayOfProgressionStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::core::result::Result::Ok(Self {
-            progression_status_item,
-        })
+        ::core::result::Result::Ok(Self { progression_status_item })
     }
 }
 /// A channel and its progression statuses.
@@ -5245,14 +5493,16 @@ impl ::mktows_runtime::xml::Encode for TagStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("tagValue"),
-            &self.tag_value,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("statusList"),
-            &self.status_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("tagValue"),
+                &self.tag_value,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("statusList"),
+                &self.status_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5283,7 +5533,10 @@ impl ::mktows_runtime::xml::Decode for TagStatus {
 }
 /// Schema complex type `ArrayOfTagStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ArrayOfTagStatus {
@@ -5306,10 +5559,11 @@ impl ::mktows_runtime::xml::Encode for ArrayOfTagStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("tagStatus"),
-            &self.tag_status,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("tagStatus"),
+                &self.tag_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5354,10 +5608,11 @@ impl ::mktows_runtime::xml::Encode for ParamsGetLead {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadKey"),
-            &self.lead_key,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadKey"),
+                &self.lead_key,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5411,14 +5666,13 @@ impl ::mktows_runtime::xml::Encode for ResultGetLead {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("count"),
-            &self.count,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("leadRecordList"),
-            &self.lead_record_list,
-        )?;
+        writer
+            .required(::mktows_runtime::xml::ElementName::local("count"), &self.count)?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("leadRecordList"),
+                &self.lead_record_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5432,7 +5686,9 @@ impl ::mktows_runtime::xml::Decode for ResultGetLead {
         let mut lead_record_list = ::mktows_runtime::Nillable::Absent;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"count") => reader.required(&child, &mut count)?,
+                ::core::option::Option::Some(b"count") => {
+                    reader.required(&child, &mut count)?
+                }
                 ::core::option::Option::Some(b"leadRecordList") => {
                     reader.optional_nillable(&child, &mut lead_record_list)?
                 }
@@ -5466,10 +5722,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetLead {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5482,7 +5739,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetLead {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -5495,7 +5754,10 @@ impl ::mktows_runtime::xml::Decode for SuccessGetLead {
 ///
 /// Schema complex type `ParamsGetMultipleLeads`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ParamsGetMultipleLeads {
@@ -5540,26 +5802,31 @@ impl ::mktows_runtime::xml::Encode for ParamsGetMultipleLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("leadSelector"),
-            &self.lead_selector,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("lastUpdatedAt"),
-            &self.last_updated_at,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("streamPosition"),
-            &self.stream_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("batchSize"),
-            &self.batch_size,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("includeAttributes"),
-            &self.include_attributes,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("leadSelector"),
+                &self.lead_selector,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("lastUpdatedAt"),
+                &self.last_updated_at,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("streamPosition"),
+                &self.stream_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("batchSize"),
+                &self.batch_size,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("includeAttributes"),
+                &self.include_attributes,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5645,22 +5912,26 @@ impl ::mktows_runtime::xml::Encode for ResultGetMultipleLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("returnCount"),
-            &self.return_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("remainingCount"),
-            &self.remaining_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("newStreamPosition"),
-            &self.new_stream_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("leadRecordList"),
-            &self.lead_record_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("returnCount"),
+                &self.return_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("remainingCount"),
+                &self.remaining_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("newStreamPosition"),
+                &self.new_stream_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("leadRecordList"),
+                &self.lead_record_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5694,7 +5965,8 @@ impl ::mktows_runtime::xml::Decode for ResultGetMultipleLeads {
         ::core::result::Result::Ok(Self {
             return_count: reader.require(return_count, "returnCount")?,
             remaining_count: reader.require(remaining_count, "remainingCount")?,
-            new_stream_position: reader.require(new_stream_position, "newStreamPosition")?,
+            new_stream_position: reader
+                .require(new_stream_position, "newStreamPosition")?,
             lead_record_list,
         })
     }
@@ -5720,10 +5992,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetMultipleLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5736,7 +6009,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetMultipleLeads {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -5782,18 +6057,21 @@ impl ::mktows_runtime::xml::Encode for ParamsSyncLead {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadRecord"),
-            &self.lead_record,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("returnLead"),
-            &self.return_lead,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("marketoCookie"),
-            &self.marketo_cookie,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadRecord"),
+                &self.lead_record,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("returnLead"),
+                &self.return_lead,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("marketoCookie"),
+                &self.marketo_cookie,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5860,18 +6138,21 @@ impl ::mktows_runtime::xml::Encode for ResultSyncLead {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadId"),
-            &self.lead_id,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("syncStatus"),
-            &self.sync_status,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("leadRecord"),
-            &self.lead_record,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadId"),
+                &self.lead_id,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("syncStatus"),
+                &self.sync_status,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("leadRecord"),
+                &self.lead_record,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5886,7 +6167,9 @@ impl ::mktows_runtime::xml::Decode for ResultSyncLead {
         let mut lead_record = ::mktows_runtime::Nillable::Absent;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"leadId") => reader.required(&child, &mut lead_id)?,
+                ::core::option::Option::Some(b"leadId") => {
+                    reader.required(&child, &mut lead_id)?
+                }
                 ::core::option::Option::Some(b"syncStatus") => {
                     reader.required(&child, &mut sync_status)?
                 }
@@ -5924,10 +6207,11 @@ impl ::mktows_runtime::xml::Encode for SuccessSyncLead {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -5940,7 +6224,9 @@ impl ::mktows_runtime::xml::Decode for SuccessSyncLead {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -5981,14 +6267,16 @@ impl ::mktows_runtime::xml::Encode for ParamsSyncMultipleLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadRecordList"),
-            &self.lead_record_list,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("dedupEnabled"),
-            &self.dedup_enabled,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadRecordList"),
+                &self.lead_record_list,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("dedupEnabled"),
+                &self.dedup_enabled,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6042,10 +6330,11 @@ impl ::mktows_runtime::xml::Encode for ResultSyncMultipleLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("syncStatusList"),
-            &self.sync_status_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("syncStatusList"),
+                &self.sync_status_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6090,10 +6379,11 @@ impl ::mktows_runtime::xml::Encode for SuccessSyncMultipleLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6106,7 +6396,9 @@ impl ::mktows_runtime::xml::Decode for SuccessSyncMultipleLeads {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -6155,18 +6447,21 @@ impl ::mktows_runtime::xml::Encode for ParamsMergeLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("winningLeadKeyList"),
-            &self.winning_lead_key_list,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("losingLeadKeyLists"),
-            &self.losing_lead_key_lists,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("mergeInSales"),
-            &self.merge_in_sales,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("winningLeadKeyList"),
+                &self.winning_lead_key_list,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("losingLeadKeyLists"),
+                &self.losing_lead_key_lists,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("mergeInSales"),
+                &self.merge_in_sales,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6194,8 +6489,10 @@ impl ::mktows_runtime::xml::Decode for ParamsMergeLeads {
             }
         }
         ::core::result::Result::Ok(Self {
-            winning_lead_key_list: reader.require(winning_lead_key_list, "winningLeadKeyList")?,
-            losing_lead_key_lists: reader.require(losing_lead_key_lists, "losingLeadKeyLists")?,
+            winning_lead_key_list: reader
+                .require(winning_lead_key_list, "winningLeadKeyList")?,
+            losing_lead_key_lists: reader
+                .require(losing_lead_key_lists, "losingLeadKeyLists")?,
             merge_in_sales,
         })
     }
@@ -6223,10 +6520,11 @@ impl ::mktows_runtime::xml::Encode for ResultMergeLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mergeStatus"),
-            &self.merge_status,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mergeStatus"),
+                &self.merge_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6271,10 +6569,11 @@ impl ::mktows_runtime::xml::Encode for SuccessMergeLeads {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6287,7 +6586,9 @@ impl ::mktows_runtime::xml::Decode for SuccessMergeLeads {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -6334,22 +6635,26 @@ impl ::mktows_runtime::xml::Encode for ParamsGetLeadActivity {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadKey"),
-            &self.lead_key,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("activityFilter"),
-            &self.activity_filter,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("startPosition"),
-            &self.start_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("batchSize"),
-            &self.batch_size,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadKey"),
+                &self.lead_key,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("activityFilter"),
+                &self.activity_filter,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("startPosition"),
+                &self.start_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("batchSize"),
+                &self.batch_size,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6430,22 +6735,26 @@ impl ::mktows_runtime::xml::Encode for LeadActivityList {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("returnCount"),
-            &self.return_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("remainingCount"),
-            &self.remaining_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("newStartPosition"),
-            &self.new_start_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("activityRecordList"),
-            &self.activity_record_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("returnCount"),
+                &self.return_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("remainingCount"),
+                &self.remaining_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("newStartPosition"),
+                &self.new_start_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("activityRecordList"),
+                &self.activity_record_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6505,10 +6814,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetLeadActivity {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("leadActivityList"),
-            &self.lead_activity_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("leadActivityList"),
+                &self.lead_activity_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6579,26 +6889,31 @@ impl ::mktows_runtime::xml::Encode for ParamsGetLeadChanges {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("startPosition"),
-            &self.start_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("activityFilter"),
-            &self.activity_filter,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("activityNameFilter"),
-            &self.activity_name_filter,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("batchSize"),
-            &self.batch_size,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("leadSelector"),
-            &self.lead_selector,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("startPosition"),
+                &self.start_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("activityFilter"),
+                &self.activity_filter,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("activityNameFilter"),
+                &self.activity_name_filter,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("batchSize"),
+                &self.batch_size,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("leadSelector"),
+                &self.lead_selector,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6684,22 +6999,26 @@ impl ::mktows_runtime::xml::Encode for ResultGetLeadChanges {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("returnCount"),
-            &self.return_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("remainingCount"),
-            &self.remaining_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("newStartPosition"),
-            &self.new_start_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("leadChangeRecordList"),
-            &self.lead_change_record_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("returnCount"),
+                &self.return_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("remainingCount"),
+                &self.remaining_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("newStartPosition"),
+                &self.new_start_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("leadChangeRecordList"),
+                &self.lead_change_record_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6759,10 +7078,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetLeadChanges {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6775,7 +7095,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetLeadChanges {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -6826,22 +7148,26 @@ impl ::mktows_runtime::xml::Encode for ParamsListOperation {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("listOperation"),
-            &self.list_operation,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("listKey"),
-            &self.list_key,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("listMemberList"),
-            &self.list_member_list,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("strict"),
-            &self.strict,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("listOperation"),
+                &self.list_operation,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("listKey"),
+                &self.list_key,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("listMemberList"),
+                &self.list_member_list,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("strict"),
+                &self.strict,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6908,14 +7234,16 @@ impl ::mktows_runtime::xml::Encode for ResultListOperation {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("success"),
-            &self.success,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("statusList"),
-            &self.status_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("success"),
+                &self.success,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("statusList"),
+                &self.status_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6965,10 +7293,11 @@ impl ::mktows_runtime::xml::Encode for SuccessListOperation {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -6981,7 +7310,9 @@ impl ::mktows_runtime::xml::Decode for SuccessListOperation {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -7048,34 +7379,41 @@ impl ::mktows_runtime::xml::Encode for ParamsImportToList {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("programName"),
-            &self.program_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("importFileHeader"),
-            &self.import_file_header,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("importFileRows"),
-            &self.import_file_rows,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("importListMode"),
-            &self.import_list_mode,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("listName"),
-            &self.list_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("clearList"),
-            &self.clear_list,
-        )?;
-        writer.nillable(
-            ::mktows_runtime::xml::ElementName::local("campaignName"),
-            &self.campaign_name,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("programName"),
+                &self.program_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("importFileHeader"),
+                &self.import_file_header,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("importFileRows"),
+                &self.import_file_rows,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("importListMode"),
+                &self.import_list_mode,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("listName"),
+                &self.list_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("clearList"),
+                &self.clear_list,
+            )?;
+        writer
+            .nillable(
+                ::mktows_runtime::xml::ElementName::local("campaignName"),
+                &self.campaign_name,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7152,10 +7490,11 @@ impl ::mktows_runtime::xml::Encode for ResultImportToList {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("importStatus"),
-            &self.import_status,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("importStatus"),
+                &self.import_status,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7200,10 +7539,11 @@ impl ::mktows_runtime::xml::Encode for SuccessImportToList {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7216,7 +7556,9 @@ impl ::mktows_runtime::xml::Decode for SuccessImportToList {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -7229,7 +7571,10 @@ impl ::mktows_runtime::xml::Decode for SuccessImportToList {
 ///
 /// Schema complex type `ParamsGetImportToListStatus`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ParamsGetImportToListStatus {
@@ -7255,14 +7600,16 @@ impl ::mktows_runtime::xml::Encode for ParamsGetImportToListStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("programName"),
-            &self.program_name,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("listName"),
-            &self.list_name,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("programName"),
+                &self.program_name,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("listName"),
+                &self.list_name,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7285,10 +7632,7 @@ impl ::mktows_runtime::xml::Decode for ParamsGetImportToListStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::core::result::Result::Ok(Self {
-            program_name,
-            list_name,
-        })
+        ::core::result::Result::Ok(Self { program_name, list_name })
     }
 }
 /// Result of getImportToListStatus.
@@ -7340,42 +7684,51 @@ impl ::mktows_runtime::xml::Encode for ResultGetImportToListStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("status"),
-            &self.status,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("startedTime"),
-            &self.started_time,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("endedTime"),
-            &self.ended_time,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("estimatedTime"),
-            &self.estimated_time,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("estimatedRows"),
-            &self.estimated_rows,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("rowsImported"),
-            &self.rows_imported,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("rowsFailed"),
-            &self.rows_failed,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("rowsIgnored"),
-            &self.rows_ignored,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("importSummary"),
-            &self.import_summary,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("status"),
+                &self.status,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("startedTime"),
+                &self.started_time,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("endedTime"),
+                &self.ended_time,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("estimatedTime"),
+                &self.estimated_time,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("estimatedRows"),
+                &self.estimated_rows,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("rowsImported"),
+                &self.rows_imported,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("rowsFailed"),
+                &self.rows_failed,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("rowsIgnored"),
+                &self.rows_ignored,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("importSummary"),
+                &self.import_summary,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7396,7 +7749,9 @@ impl ::mktows_runtime::xml::Decode for ResultGetImportToListStatus {
         let mut import_summary = ::mktows_runtime::Nillable::Absent;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"status") => reader.required(&child, &mut status)?,
+                ::core::option::Option::Some(b"status") => {
+                    reader.required(&child, &mut status)?
+                }
                 ::core::option::Option::Some(b"startedTime") => {
                     reader.optional_nillable(&child, &mut started_time)?
                 }
@@ -7458,10 +7813,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetImportToListStatus {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7474,7 +7830,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetImportToListStatus {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -7529,30 +7887,36 @@ impl ::mktows_runtime::xml::Encode for ParamsRequestCampaign {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("source"),
-            &self.source,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("campaignId"),
-            &self.campaign_id,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("leadList"),
-            &self.lead_list,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("programName"),
-            &self.program_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("campaignName"),
-            &self.campaign_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("programTokenList"),
-            &self.program_token_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("source"),
+                &self.source,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("campaignId"),
+                &self.campaign_id,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("leadList"),
+                &self.lead_list,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("programName"),
+                &self.program_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("campaignName"),
+                &self.campaign_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("programTokenList"),
+                &self.program_token_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7570,7 +7934,9 @@ impl ::mktows_runtime::xml::Decode for ParamsRequestCampaign {
         let mut program_token_list = ::mktows_runtime::Nillable::Absent;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"source") => reader.required(&child, &mut source)?,
+                ::core::option::Option::Some(b"source") => {
+                    reader.required(&child, &mut source)?
+                }
                 ::core::option::Option::Some(b"campaignId") => {
                     reader.optional_nillable(&child, &mut campaign_id)?
                 }
@@ -7622,10 +7988,11 @@ impl ::mktows_runtime::xml::Encode for ResultRequestCampaign {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("success"),
-            &self.success,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("success"),
+                &self.success,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7670,10 +8037,11 @@ impl ::mktows_runtime::xml::Encode for SuccessRequestCampaign {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7686,7 +8054,9 @@ impl ::mktows_runtime::xml::Decode for SuccessRequestCampaign {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -7741,26 +8111,31 @@ impl ::mktows_runtime::xml::Encode for ParamsScheduleCampaign {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("programName"),
-            &self.program_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("campaignName"),
-            &self.campaign_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("campaignRunAt"),
-            &self.campaign_run_at,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("cloneToProgramName"),
-            &self.clone_to_program_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("programTokenList"),
-            &self.program_token_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("programName"),
+                &self.program_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("campaignName"),
+                &self.campaign_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("campaignRunAt"),
+                &self.campaign_run_at,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("cloneToProgramName"),
+                &self.clone_to_program_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("programTokenList"),
+                &self.program_token_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7827,10 +8202,11 @@ impl ::mktows_runtime::xml::Encode for ResultScheduleCampaign {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("success"),
-            &self.success,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("success"),
+                &self.success,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7875,10 +8251,11 @@ impl ::mktows_runtime::xml::Encode for SuccessScheduleCampaign {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7891,7 +8268,9 @@ impl ::mktows_runtime::xml::Decode for SuccessScheduleCampaign {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -7935,18 +8314,21 @@ impl ::mktows_runtime::xml::Encode for ParamsGetCampaignsForSource {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("source"),
-            &self.source,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("name"),
-            &self.name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("exactName"),
-            &self.exact_name,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("source"),
+                &self.source,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("name"),
+                &self.name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("exactName"),
+                &self.exact_name,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -7961,7 +8343,9 @@ impl ::mktows_runtime::xml::Decode for ParamsGetCampaignsForSource {
         let mut exact_name = ::mktows_runtime::Nillable::Absent;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"source") => reader.required(&child, &mut source)?,
+                ::core::option::Option::Some(b"source") => {
+                    reader.required(&child, &mut source)?
+                }
                 ::core::option::Option::Some(b"name") => {
                     reader.optional_nillable(&child, &mut name)?
                 }
@@ -8006,14 +8390,16 @@ impl ::mktows_runtime::xml::Encode for ResultGetCampaignsForSource {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("returnCount"),
-            &self.return_count,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("campaignRecordList"),
-            &self.campaign_record_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("returnCount"),
+                &self.return_count,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("campaignRecordList"),
+                &self.campaign_record_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8063,10 +8449,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetCampaignsForSource {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8079,7 +8466,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetCampaignsForSource {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -8092,7 +8481,10 @@ impl ::mktows_runtime::xml::Decode for SuccessGetCampaignsForSource {
 ///
 /// Schema complex type `ParamsListMObjects`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ParamsListMObjects {}
@@ -8129,7 +8521,10 @@ impl ::mktows_runtime::xml::Decode for ParamsListMObjects {
 ///
 /// Schema complex type `ResultListMObjects`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ResultListMObjects {
@@ -8154,10 +8549,11 @@ impl ::mktows_runtime::xml::Encode for ResultListMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.repeated(
-            ::mktows_runtime::xml::ElementName::local("objects"),
-            &self.objects,
-        )?;
+        writer
+            .repeated(
+                ::mktows_runtime::xml::ElementName::local("objects"),
+                &self.objects,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8200,10 +8596,11 @@ impl ::mktows_runtime::xml::Encode for SuccessListMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8216,7 +8613,9 @@ impl ::mktows_runtime::xml::Decode for SuccessListMObjects {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -8252,10 +8651,11 @@ impl ::mktows_runtime::xml::Encode for ParamsDescribeMObject {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("objectName"),
-            &self.object_name,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("objectName"),
+                &self.object_name,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8302,10 +8702,11 @@ impl ::mktows_runtime::xml::Encode for ResultDescribeMObject {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("metadata"),
-            &self.metadata,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("metadata"),
+                &self.metadata,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8350,10 +8751,11 @@ impl ::mktows_runtime::xml::Encode for SuccessDescribeMObject {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8366,7 +8768,9 @@ impl ::mktows_runtime::xml::Decode for SuccessDescribeMObject {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -8424,31 +8828,34 @@ impl ::mktows_runtime::xml::Encode for ParamsGetMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("type"),
-            &self.r#type,
-        )?;
+        writer
+            .required(::mktows_runtime::xml::ElementName::local("type"), &self.r#type)?;
         writer.optional(::mktows_runtime::xml::ElementName::local("id"), &self.id)?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("externalKey"),
-            &self.external_key,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("mObjCriteriaList"),
-            &self.m_obj_criteria_list,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("mObjAssociationList"),
-            &self.m_obj_association_list,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("includeDetails"),
-            &self.include_details,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("streamPosition"),
-            &self.stream_position,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("externalKey"),
+                &self.external_key,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("mObjCriteriaList"),
+                &self.m_obj_criteria_list,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("mObjAssociationList"),
+                &self.m_obj_association_list,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("includeDetails"),
+                &self.include_details,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("streamPosition"),
+                &self.stream_position,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8467,7 +8874,9 @@ impl ::mktows_runtime::xml::Decode for ParamsGetMObjects {
         let mut stream_position = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"type") => reader.required(&child, &mut r#type)?,
+                ::core::option::Option::Some(b"type") => {
+                    reader.required(&child, &mut r#type)?
+                }
                 ::core::option::Option::Some(b"id") => reader.optional(&child, &mut id)?,
                 ::core::option::Option::Some(b"externalKey") => {
                     reader.optional(&child, &mut external_key)?
@@ -8540,22 +8949,26 @@ impl ::mktows_runtime::xml::Encode for ResultGetMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("returnCount"),
-            &self.return_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("hasMore"),
-            &self.has_more,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("newStreamPosition"),
-            &self.new_stream_position,
-        )?;
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("mObjectList"),
-            &self.m_object_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("returnCount"),
+                &self.return_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("hasMore"),
+                &self.has_more,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("newStreamPosition"),
+                &self.new_stream_position,
+            )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("mObjectList"),
+                &self.m_object_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8589,7 +9002,8 @@ impl ::mktows_runtime::xml::Decode for ResultGetMObjects {
         ::core::result::Result::Ok(Self {
             return_count: reader.require(return_count, "returnCount")?,
             has_more: reader.require(has_more, "hasMore")?,
-            new_stream_position: reader.require(new_stream_position, "newStreamPosition")?,
+            new_stream_position: reader
+                .require(new_stream_position, "newStreamPosition")?,
             m_object_list,
         })
     }
@@ -8615,10 +9029,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8631,7 +9046,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetMObjects {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -8656,10 +9073,7 @@ pub struct ParamsSyncMObjects {
 impl ParamsSyncMObjects {
     /// A value with the required fields given and every other field absent or empty (nillable required fields start as nil).
     pub fn new(m_object_list: ArrayOfMObject, operation: SyncOperationEnum) -> Self {
-        Self {
-            m_object_list,
-            operation,
-        }
+        Self { m_object_list, operation }
     }
 }
 impl ::mktows_runtime::xml::Encode for ParamsSyncMObjects {
@@ -8670,14 +9084,16 @@ impl ::mktows_runtime::xml::Encode for ParamsSyncMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mObjectList"),
-            &self.m_object_list,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("operation"),
-            &self.operation,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mObjectList"),
+                &self.m_object_list,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("operation"),
+                &self.operation,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8729,10 +9145,11 @@ impl ::mktows_runtime::xml::Encode for ResultSyncMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mObjStatusList"),
-            &self.m_obj_status_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mObjStatusList"),
+                &self.m_obj_status_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8777,10 +9194,11 @@ impl ::mktows_runtime::xml::Encode for SuccessSyncMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8793,7 +9211,9 @@ impl ::mktows_runtime::xml::Decode for SuccessSyncMObjects {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -8827,10 +9247,11 @@ impl ::mktows_runtime::xml::Encode for ParamsDeleteMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mObjectList"),
-            &self.m_object_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mObjectList"),
+                &self.m_object_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8877,10 +9298,11 @@ impl ::mktows_runtime::xml::Encode for ResultDeleteMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("mObjStatusList"),
-            &self.m_obj_status_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("mObjStatusList"),
+                &self.m_obj_status_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8925,10 +9347,11 @@ impl ::mktows_runtime::xml::Encode for SuccessDeleteMObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -8941,7 +9364,9 @@ impl ::mktows_runtime::xml::Decode for SuccessDeleteMObjects {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -8998,26 +9423,31 @@ impl ::mktows_runtime::xml::Encode for ParamsGetCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("objTypeName"),
-            &self.obj_type_name,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("streamPosition"),
-            &self.stream_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("batchSize"),
-            &self.batch_size,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("customObjKeyList"),
-            &self.custom_obj_key_list,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("includeAttributes"),
-            &self.include_attributes,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("objTypeName"),
+                &self.obj_type_name,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("streamPosition"),
+                &self.stream_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("batchSize"),
+                &self.batch_size,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("customObjKeyList"),
+                &self.custom_obj_key_list,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("includeAttributes"),
+                &self.include_attributes,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9107,26 +9537,31 @@ impl ::mktows_runtime::xml::Encode for ResultGetCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("objTypeName"),
-            &self.obj_type_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("returnCount"),
-            &self.return_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("remainingCount"),
-            &self.remaining_count,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("newStreamPosition"),
-            &self.new_stream_position,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("customObjList"),
-            &self.custom_obj_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("objTypeName"),
+                &self.obj_type_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("returnCount"),
+                &self.return_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("remainingCount"),
+                &self.remaining_count,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("newStreamPosition"),
+                &self.new_stream_position,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("customObjList"),
+                &self.custom_obj_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9165,7 +9600,8 @@ impl ::mktows_runtime::xml::Decode for ResultGetCustomObjects {
             obj_type_name: reader.require(obj_type_name, "objTypeName")?,
             return_count: reader.require(return_count, "returnCount")?,
             remaining_count: reader.require(remaining_count, "remainingCount")?,
-            new_stream_position: reader.require(new_stream_position, "newStreamPosition")?,
+            new_stream_position: reader
+                .require(new_stream_position, "newStreamPosition")?,
             custom_obj_list,
         })
     }
@@ -9191,10 +9627,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9207,7 +9644,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetCustomObjects {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -9252,18 +9691,21 @@ impl ::mktows_runtime::xml::Encode for ParamsSyncCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("objTypeName"),
-            &self.obj_type_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("customObjList"),
-            &self.custom_obj_list,
-        )?;
-        writer.optional_nillable(
-            ::mktows_runtime::xml::ElementName::local("operation"),
-            &self.operation,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("objTypeName"),
+                &self.obj_type_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("customObjList"),
+                &self.custom_obj_list,
+            )?;
+        writer
+            .optional_nillable(
+                ::mktows_runtime::xml::ElementName::local("operation"),
+                &self.operation,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9322,10 +9764,11 @@ impl ::mktows_runtime::xml::Encode for ResultSyncCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("syncCustomObjStatusList"),
-            &self.sync_custom_obj_status_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("syncCustomObjStatusList"),
+                &self.sync_custom_obj_status_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9371,10 +9814,11 @@ impl ::mktows_runtime::xml::Encode for SuccessSyncCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9387,7 +9831,9 @@ impl ::mktows_runtime::xml::Decode for SuccessSyncCustomObjects {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -9429,14 +9875,16 @@ impl ::mktows_runtime::xml::Encode for ParamsDeleteCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("objTypeName"),
-            &self.obj_type_name,
-        )?;
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("customObjKeyLists"),
-            &self.custom_obj_key_lists,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("objTypeName"),
+                &self.obj_type_name,
+            )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("customObjKeyLists"),
+                &self.custom_obj_key_lists,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9461,7 +9909,8 @@ impl ::mktows_runtime::xml::Decode for ParamsDeleteCustomObjects {
         }
         ::core::result::Result::Ok(Self {
             obj_type_name: reader.require(obj_type_name, "objTypeName")?,
-            custom_obj_key_lists: reader.require(custom_obj_key_lists, "customObjKeyLists")?,
+            custom_obj_key_lists: reader
+                .require(custom_obj_key_lists, "customObjKeyLists")?,
         })
     }
 }
@@ -9490,10 +9939,11 @@ impl ::mktows_runtime::xml::Encode for ResultDeleteCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("deleteCustomObjStatusList"),
-            &self.delete_custom_obj_status_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("deleteCustomObjStatusList"),
+                &self.delete_custom_obj_status_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9539,10 +9989,11 @@ impl ::mktows_runtime::xml::Encode for SuccessDeleteCustomObjects {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9555,7 +10006,9 @@ impl ::mktows_runtime::xml::Decode for SuccessDeleteCustomObjects {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -9568,7 +10021,10 @@ impl ::mktows_runtime::xml::Decode for SuccessDeleteCustomObjects {
 ///
 /// Schema complex type `ParamsGetChannels`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ParamsGetChannels {
@@ -9606,7 +10062,9 @@ impl ::mktows_runtime::xml::Decode for ParamsGetChannels {
         let mut tag = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"tag") => reader.optional(&child, &mut tag)?,
+                ::core::option::Option::Some(b"tag") => {
+                    reader.optional(&child, &mut tag)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -9636,10 +10094,7 @@ impl ::mktows_runtime::xml::Encode for ResultGetChannels {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("tags"),
-            &self.tags,
-        )?;
+        writer.required(::mktows_runtime::xml::ElementName::local("tags"), &self.tags)?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9652,7 +10107,9 @@ impl ::mktows_runtime::xml::Decode for ResultGetChannels {
         let mut tags = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"tags") => reader.required(&child, &mut tags)?,
+                ::core::option::Option::Some(b"tags") => {
+                    reader.required(&child, &mut tags)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -9682,10 +10139,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetChannels {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9698,7 +10156,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetChannels {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -9711,7 +10171,10 @@ impl ::mktows_runtime::xml::Decode for SuccessGetChannels {
 ///
 /// Schema complex type `ParamsGetTags`.
 #[derive(
-    ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+    ::core::fmt::Debug,
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::default::Default,
 )]
 #[non_exhaustive]
 pub struct ParamsGetTags {
@@ -9736,10 +10199,11 @@ impl ::mktows_runtime::xml::Encode for ParamsGetTags {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.optional(
-            ::mktows_runtime::xml::ElementName::local("tagList"),
-            &self.tag_list,
-        )?;
+        writer
+            .optional(
+                ::mktows_runtime::xml::ElementName::local("tagList"),
+                &self.tag_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9784,10 +10248,11 @@ impl ::mktows_runtime::xml::Encode for ResultGetTags {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("tagList"),
-            &self.tag_list,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("tagList"),
+                &self.tag_list,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9832,10 +10297,11 @@ impl ::mktows_runtime::xml::Encode for SuccessGetTags {
     ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
         writer.start(name)?;
         writer.end_start();
-        writer.required(
-            ::mktows_runtime::xml::ElementName::local("result"),
-            &self.result,
-        )?;
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::local("result"),
+                &self.result,
+            )?;
         writer.end(name);
         ::core::result::Result::Ok(())
     }
@@ -9848,7 +10314,9 @@ impl ::mktows_runtime::xml::Decode for SuccessGetTags {
         let mut result = ::core::option::Option::None;
         while let ::core::option::Option::Some(child) = reader.next_child()? {
             match child.unqualified() {
-                ::core::option::Option::Some(b"result") => reader.required(&child, &mut result)?,
+                ::core::option::Option::Some(b"result") => {
+                    reader.required(&child, &mut result)?
+                }
                 _ => reader.skip(&child)?,
             }
         }
@@ -9860,253 +10328,212 @@ impl ::mktows_runtime::xml::Decode for SuccessGetTags {
 /// Static descriptors of every operation: names, SOAPAction and body elements.
 pub mod operations {
     ///`getLead`: sends `paramsGetLead`, expects `successGetLead`.
-    pub static GET_LEAD: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getLead",
-            soap_action: "http://www.marketo.com/mktows/getLead",
-            request: ("http://www.marketo.com/mktows/", "paramsGetLead"),
-            response: ("http://www.marketo.com/mktows/", "successGetLead"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_LEAD: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getLead",
+        soap_action: "http://www.marketo.com/mktows/getLead",
+        request: ("http://www.marketo.com/mktows/", "paramsGetLead"),
+        response: ("http://www.marketo.com/mktows/", "successGetLead"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getMultipleLeads`: sends `paramsGetMultipleLeads`, expects `successGetMultipleLeads`.
-    pub static GET_MULTIPLE_LEADS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getMultipleLeads",
-            soap_action: "http://www.marketo.com/mktows/getMultipleLeads",
-            request: ("http://www.marketo.com/mktows/", "paramsGetMultipleLeads"),
-            response: ("http://www.marketo.com/mktows/", "successGetMultipleLeads"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_MULTIPLE_LEADS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getMultipleLeads",
+        soap_action: "http://www.marketo.com/mktows/getMultipleLeads",
+        request: ("http://www.marketo.com/mktows/", "paramsGetMultipleLeads"),
+        response: ("http://www.marketo.com/mktows/", "successGetMultipleLeads"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`syncLead`: sends `paramsSyncLead`, expects `successSyncLead`.
-    pub static SYNC_LEAD: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "syncLead",
-            soap_action: "http://www.marketo.com/mktows/syncLead",
-            request: ("http://www.marketo.com/mktows/", "paramsSyncLead"),
-            response: ("http://www.marketo.com/mktows/", "successSyncLead"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static SYNC_LEAD: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "syncLead",
+        soap_action: "http://www.marketo.com/mktows/syncLead",
+        request: ("http://www.marketo.com/mktows/", "paramsSyncLead"),
+        response: ("http://www.marketo.com/mktows/", "successSyncLead"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`syncMultipleLeads`: sends `paramsSyncMultipleLeads`, expects `successSyncMultipleLeads`.
-    pub static SYNC_MULTIPLE_LEADS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "syncMultipleLeads",
-            soap_action: "http://www.marketo.com/mktows/syncMultipleLeads",
-            request: ("http://www.marketo.com/mktows/", "paramsSyncMultipleLeads"),
-            response: ("http://www.marketo.com/mktows/", "successSyncMultipleLeads"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static SYNC_MULTIPLE_LEADS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "syncMultipleLeads",
+        soap_action: "http://www.marketo.com/mktows/syncMultipleLeads",
+        request: ("http://www.marketo.com/mktows/", "paramsSyncMultipleLeads"),
+        response: ("http://www.marketo.com/mktows/", "successSyncMultipleLeads"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`mergeLeads`: sends `paramsMergeLeads`, expects `successMergeLeads`.
-    pub static MERGE_LEADS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "mergeLeads",
-            soap_action: "http://www.marketo.com/mktows/mergeLeads",
-            request: ("http://www.marketo.com/mktows/", "paramsMergeLeads"),
-            response: ("http://www.marketo.com/mktows/", "successMergeLeads"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static MERGE_LEADS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "mergeLeads",
+        soap_action: "http://www.marketo.com/mktows/mergeLeads",
+        request: ("http://www.marketo.com/mktows/", "paramsMergeLeads"),
+        response: ("http://www.marketo.com/mktows/", "successMergeLeads"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getLeadActivity`: sends `paramsGetLeadActivity`, expects `successGetLeadActivity`.
-    pub static GET_LEAD_ACTIVITY: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getLeadActivity",
-            soap_action: "http://www.marketo.com/mktows/getLeadActivity",
-            request: ("http://www.marketo.com/mktows/", "paramsGetLeadActivity"),
-            response: ("http://www.marketo.com/mktows/", "successGetLeadActivity"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_LEAD_ACTIVITY: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getLeadActivity",
+        soap_action: "http://www.marketo.com/mktows/getLeadActivity",
+        request: ("http://www.marketo.com/mktows/", "paramsGetLeadActivity"),
+        response: ("http://www.marketo.com/mktows/", "successGetLeadActivity"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getLeadChanges`: sends `paramsGetLeadChanges`, expects `successGetLeadChanges`.
-    pub static GET_LEAD_CHANGES: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getLeadChanges",
-            soap_action: "http://www.marketo.com/mktows/getLeadChanges",
-            request: ("http://www.marketo.com/mktows/", "paramsGetLeadChanges"),
-            response: ("http://www.marketo.com/mktows/", "successGetLeadChanges"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_LEAD_CHANGES: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getLeadChanges",
+        soap_action: "http://www.marketo.com/mktows/getLeadChanges",
+        request: ("http://www.marketo.com/mktows/", "paramsGetLeadChanges"),
+        response: ("http://www.marketo.com/mktows/", "successGetLeadChanges"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`listOperation`: sends `paramsListOperation`, expects `successListOperation`.
-    pub static LIST_OPERATION: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "listOperation",
-            soap_action: "http://www.marketo.com/mktows/listOperation",
-            request: ("http://www.marketo.com/mktows/", "paramsListOperation"),
-            response: ("http://www.marketo.com/mktows/", "successListOperation"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static LIST_OPERATION: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "listOperation",
+        soap_action: "http://www.marketo.com/mktows/listOperation",
+        request: ("http://www.marketo.com/mktows/", "paramsListOperation"),
+        response: ("http://www.marketo.com/mktows/", "successListOperation"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`importToList`: sends `paramsImportToList`, expects `successImportToList`.
-    pub static IMPORT_TO_LIST: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "importToList",
-            soap_action: "http://www.marketo.com/mktows/importToList",
-            request: ("http://www.marketo.com/mktows/", "paramsImportToList"),
-            response: ("http://www.marketo.com/mktows/", "successImportToList"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static IMPORT_TO_LIST: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "importToList",
+        soap_action: "http://www.marketo.com/mktows/importToList",
+        request: ("http://www.marketo.com/mktows/", "paramsImportToList"),
+        response: ("http://www.marketo.com/mktows/", "successImportToList"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getImportToListStatus`: sends `paramsGetImportToListStatus`, expects `successGetImportToListStatus`.
-    pub static GET_IMPORT_TO_LIST_STATUS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getImportToListStatus",
-            soap_action: "http://www.marketo.com/mktows/getImportToListStatus",
-            request: (
-                "http://www.marketo.com/mktows/",
-                "paramsGetImportToListStatus",
-            ),
-            response: (
-                "http://www.marketo.com/mktows/",
-                "successGetImportToListStatus",
-            ),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_IMPORT_TO_LIST_STATUS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getImportToListStatus",
+        soap_action: "http://www.marketo.com/mktows/getImportToListStatus",
+        request: ("http://www.marketo.com/mktows/", "paramsGetImportToListStatus"),
+        response: ("http://www.marketo.com/mktows/", "successGetImportToListStatus"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`requestCampaign`: sends `paramsRequestCampaign`, expects `successRequestCampaign`.
-    pub static REQUEST_CAMPAIGN: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "requestCampaign",
-            soap_action: "http://www.marketo.com/mktows/requestCampaign",
-            request: ("http://www.marketo.com/mktows/", "paramsRequestCampaign"),
-            response: ("http://www.marketo.com/mktows/", "successRequestCampaign"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static REQUEST_CAMPAIGN: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "requestCampaign",
+        soap_action: "http://www.marketo.com/mktows/requestCampaign",
+        request: ("http://www.marketo.com/mktows/", "paramsRequestCampaign"),
+        response: ("http://www.marketo.com/mktows/", "successRequestCampaign"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`scheduleCampaign`: sends `paramsScheduleCampaign`, expects `successScheduleCampaign`.
-    pub static SCHEDULE_CAMPAIGN: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "scheduleCampaign",
-            soap_action: "http://www.marketo.com/mktows/scheduleCampaign",
-            request: ("http://www.marketo.com/mktows/", "paramsScheduleCampaign"),
-            response: ("http://www.marketo.com/mktows/", "successScheduleCampaign"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static SCHEDULE_CAMPAIGN: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "scheduleCampaign",
+        soap_action: "http://www.marketo.com/mktows/scheduleCampaign",
+        request: ("http://www.marketo.com/mktows/", "paramsScheduleCampaign"),
+        response: ("http://www.marketo.com/mktows/", "successScheduleCampaign"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getCampaignsForSource`: sends `paramsGetCampaignsForSource`, expects `successGetCampaignsForSource`.
-    pub static GET_CAMPAIGNS_FOR_SOURCE: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getCampaignsForSource",
-            soap_action: "http://www.marketo.com/mktows/getCampaignsForSource",
-            request: (
-                "http://www.marketo.com/mktows/",
-                "paramsGetCampaignsForSource",
-            ),
-            response: (
-                "http://www.marketo.com/mktows/",
-                "successGetCampaignsForSource",
-            ),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_CAMPAIGNS_FOR_SOURCE: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getCampaignsForSource",
+        soap_action: "http://www.marketo.com/mktows/getCampaignsForSource",
+        request: ("http://www.marketo.com/mktows/", "paramsGetCampaignsForSource"),
+        response: ("http://www.marketo.com/mktows/", "successGetCampaignsForSource"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`listMObjects`: sends `paramsListMObjects`, expects `successListMObjects`.
-    pub static LIST_M_OBJECTS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "listMObjects",
-            soap_action: "http://www.marketo.com/mktows/listMObjects",
-            request: ("http://www.marketo.com/mktows/", "paramsListMObjects"),
-            response: ("http://www.marketo.com/mktows/", "successListMObjects"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static LIST_M_OBJECTS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "listMObjects",
+        soap_action: "http://www.marketo.com/mktows/listMObjects",
+        request: ("http://www.marketo.com/mktows/", "paramsListMObjects"),
+        response: ("http://www.marketo.com/mktows/", "successListMObjects"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`describeMObject`: sends `paramsDescribeMObject`, expects `successDescribeMObject`.
-    pub static DESCRIBE_M_OBJECT: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "describeMObject",
-            soap_action: "http://www.marketo.com/mktows/describeMObject",
-            request: ("http://www.marketo.com/mktows/", "paramsDescribeMObject"),
-            response: ("http://www.marketo.com/mktows/", "successDescribeMObject"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static DESCRIBE_M_OBJECT: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "describeMObject",
+        soap_action: "http://www.marketo.com/mktows/describeMObject",
+        request: ("http://www.marketo.com/mktows/", "paramsDescribeMObject"),
+        response: ("http://www.marketo.com/mktows/", "successDescribeMObject"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getMObjects`: sends `paramsGetMObjects`, expects `successGetMObjects`.
-    pub static GET_M_OBJECTS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getMObjects",
-            soap_action: "http://www.marketo.com/mktows/getMObjects",
-            request: ("http://www.marketo.com/mktows/", "paramsGetMObjects"),
-            response: ("http://www.marketo.com/mktows/", "successGetMObjects"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_M_OBJECTS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getMObjects",
+        soap_action: "http://www.marketo.com/mktows/getMObjects",
+        request: ("http://www.marketo.com/mktows/", "paramsGetMObjects"),
+        response: ("http://www.marketo.com/mktows/", "successGetMObjects"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`syncMObjects`: sends `paramsSyncMObjects`, expects `successSyncMObjects`.
-    pub static SYNC_M_OBJECTS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "syncMObjects",
-            soap_action: "http://www.marketo.com/mktows/syncMObjects",
-            request: ("http://www.marketo.com/mktows/", "paramsSyncMObjects"),
-            response: ("http://www.marketo.com/mktows/", "successSyncMObjects"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static SYNC_M_OBJECTS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "syncMObjects",
+        soap_action: "http://www.marketo.com/mktows/syncMObjects",
+        request: ("http://www.marketo.com/mktows/", "paramsSyncMObjects"),
+        response: ("http://www.marketo.com/mktows/", "successSyncMObjects"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`deleteMObjects`: sends `paramsDeleteMObjects`, expects `successDeleteMObjects`.
-    pub static DELETE_M_OBJECTS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "deleteMObjects",
-            soap_action: "http://www.marketo.com/mktows/deleteMObjects",
-            request: ("http://www.marketo.com/mktows/", "paramsDeleteMObjects"),
-            response: ("http://www.marketo.com/mktows/", "successDeleteMObjects"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static DELETE_M_OBJECTS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "deleteMObjects",
+        soap_action: "http://www.marketo.com/mktows/deleteMObjects",
+        request: ("http://www.marketo.com/mktows/", "paramsDeleteMObjects"),
+        response: ("http://www.marketo.com/mktows/", "successDeleteMObjects"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getCustomObjects`: sends `paramsGetCustomObjects`, expects `successGetCustomObjects`.
-    pub static GET_CUSTOM_OBJECTS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getCustomObjects",
-            soap_action: "http://www.marketo.com/mktows/getCustomObjects",
-            request: ("http://www.marketo.com/mktows/", "paramsGetCustomObjects"),
-            response: ("http://www.marketo.com/mktows/", "successGetCustomObjects"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_CUSTOM_OBJECTS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getCustomObjects",
+        soap_action: "http://www.marketo.com/mktows/getCustomObjects",
+        request: ("http://www.marketo.com/mktows/", "paramsGetCustomObjects"),
+        response: ("http://www.marketo.com/mktows/", "successGetCustomObjects"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`syncCustomObjects`: sends `paramsSyncCustomObjects`, expects `successSyncCustomObjects`.
-    pub static SYNC_CUSTOM_OBJECTS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "syncCustomObjects",
-            soap_action: "http://www.marketo.com/mktows/syncCustomObjects",
-            request: ("http://www.marketo.com/mktows/", "paramsSyncCustomObjects"),
-            response: ("http://www.marketo.com/mktows/", "successSyncCustomObjects"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static SYNC_CUSTOM_OBJECTS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "syncCustomObjects",
+        soap_action: "http://www.marketo.com/mktows/syncCustomObjects",
+        request: ("http://www.marketo.com/mktows/", "paramsSyncCustomObjects"),
+        response: ("http://www.marketo.com/mktows/", "successSyncCustomObjects"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`deleteCustomObjects`: sends `paramsDeleteCustomObjects`, expects `successDeleteCustomObjects`.
-    pub static DELETE_CUSTOM_OBJECTS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "deleteCustomObjects",
-            soap_action: "http://www.marketo.com/mktows/deleteCustomObjects",
-            request: (
-                "http://www.marketo.com/mktows/",
-                "paramsDeleteCustomObjects",
-            ),
-            response: (
-                "http://www.marketo.com/mktows/",
-                "successDeleteCustomObjects",
-            ),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static DELETE_CUSTOM_OBJECTS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "deleteCustomObjects",
+        soap_action: "http://www.marketo.com/mktows/deleteCustomObjects",
+        request: ("http://www.marketo.com/mktows/", "paramsDeleteCustomObjects"),
+        response: ("http://www.marketo.com/mktows/", "successDeleteCustomObjects"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getChannels`: sends `paramsGetChannels`, expects `successGetChannels`.
-    pub static GET_CHANNELS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getChannels",
-            soap_action: "http://www.marketo.com/mktows/getChannels",
-            request: ("http://www.marketo.com/mktows/", "paramsGetChannels"),
-            response: ("http://www.marketo.com/mktows/", "successGetChannels"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_CHANNELS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getChannels",
+        soap_action: "http://www.marketo.com/mktows/getChannels",
+        request: ("http://www.marketo.com/mktows/", "paramsGetChannels"),
+        response: ("http://www.marketo.com/mktows/", "successGetChannels"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     ///`getTags`: sends `paramsGetTags`, expects `successGetTags`.
-    pub static GET_TAGS: ::mktows_runtime::client::Operation =
-        ::mktows_runtime::client::Operation {
-            name: "getTags",
-            soap_action: "http://www.marketo.com/mktows/getTags",
-            request: ("http://www.marketo.com/mktows/", "paramsGetTags"),
-            response: ("http://www.marketo.com/mktows/", "successGetTags"),
-            namespaces: super::NAMESPACES,
-            auth: ::core::option::Option::Some(write_authentication_header),
-        };
+    pub static GET_TAGS: ::mktows_runtime::client::Operation = ::mktows_runtime::client::Operation {
+        name: "getTags",
+        soap_action: "http://www.marketo.com/mktows/getTags",
+        request: ("http://www.marketo.com/mktows/", "paramsGetTags"),
+        response: ("http://www.marketo.com/mktows/", "successGetTags"),
+        namespaces: super::NAMESPACES,
+        auth: ::core::option::Option::Some(write_authentication_header),
+    };
     /// Every operation, in WSDL order.
     pub static ALL: &[&::mktows_runtime::client::Operation] = &[
         &GET_LEAD,
@@ -10146,13 +10573,14 @@ pub mod operations {
             mode: ::core::option::Option::None,
             partner_id: ::core::option::Option::None,
         };
-        writer.required(
-            ::mktows_runtime::xml::ElementName::qualified(
-                "http://www.marketo.com/mktows/",
-                "AuthenticationHeader",
-            ),
-            &header,
-        )
+        writer
+            .required(
+                ::mktows_runtime::xml::ElementName::qualified(
+                    "http://www.marketo.com/mktows/",
+                    "AuthenticationHeader",
+                ),
+                &header,
+            )
     }
 }
 /// A typed client: one async method per operation.
@@ -10187,9 +10615,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_LEAD, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_LEAD, &[], &body.into_bytes()).await
     }
     /// Returns a page of leads chosen by a lead selector (key values, a static list, or a last-updated window); further pages are read with the returned stream position.
     ///
@@ -10206,9 +10632,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_MULTIPLE_LEADS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_MULTIPLE_LEADS, &[], &body.into_bytes()).await
     }
     /// Creates a lead, or updates the lead matched by the record's Id, ForeignSysPersonId or Email, in that order of precedence; optionally returns the resulting record. Takes the optional MktowsContextHeader to choose a workspace.
     ///
@@ -10222,13 +10646,14 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
     ) -> ::core::result::Result<SuccessSyncLead, ::mktows_runtime::Error> {
         let mut headers = ::mktows_runtime::xml::Writer::with_declared(NAMESPACES);
         if let ::core::option::Option::Some(header) = mktows_context {
-            headers.required(
-                ::mktows_runtime::xml::ElementName::qualified(
-                    "http://www.marketo.com/mktows/",
-                    "MktowsContextHeader",
-                ),
-                header,
-            )?;
+            headers
+                .required(
+                    ::mktows_runtime::xml::ElementName::qualified(
+                        "http://www.marketo.com/mktows/",
+                        "MktowsContextHeader",
+                    ),
+                    header,
+                )?;
         }
         let headers = headers.into_bytes();
         let mut body = ::mktows_runtime::xml::Writer::with_declared(NAMESPACES);
@@ -10239,9 +10664,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::SYNC_LEAD, &headers, &body.into_bytes())
-            .await
+        self.runtime.call(&operations::SYNC_LEAD, &headers, &body.into_bytes()).await
     }
     /// Creates or updates several leads in one call and reports a status per record; one failing record does not fail the call.
     ///
@@ -10277,9 +10700,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::MERGE_LEADS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::MERGE_LEADS, &[], &body.into_bytes()).await
     }
     /// Returns the activity history of one lead, optionally restricted by activity type, one page at a time.
     ///
@@ -10296,9 +10717,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_LEAD_ACTIVITY, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_LEAD_ACTIVITY, &[], &body.into_bytes()).await
     }
     /// Returns new-lead, data-change and other activities across many leads from a stream position, optionally restricted by activity type or by a lead selector.
     ///
@@ -10315,9 +10734,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_LEAD_CHANGES, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_LEAD_CHANGES, &[], &body.into_bytes()).await
     }
     /// Adds leads to a static list, removes them from it, or checks whether they are members.
     ///
@@ -10334,9 +10751,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::LIST_OPERATION, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::LIST_OPERATION, &[], &body.into_bytes()).await
     }
     /// Starts an asynchronous import of leads, given as CSV text, into a static list of a program; can also carry per-lead My Token values for one campaign.
     ///
@@ -10353,9 +10768,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::IMPORT_TO_LIST, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::IMPORT_TO_LIST, &[], &body.into_bytes()).await
     }
     /// Reports the progress and outcome of an earlier importToList (poll at most once a minute).
     ///
@@ -10373,11 +10786,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             params,
         )?;
         self.runtime
-            .call(
-                &operations::GET_IMPORT_TO_LIST_STATUS,
-                &[],
-                &body.into_bytes(),
-            )
+            .call(&operations::GET_IMPORT_TO_LIST_STATUS, &[], &body.into_bytes())
             .await
     }
     /// Runs existing leads through a triggered Smart Campaign whose "Campaign is Requested" trigger accepts the web service source, optionally overriding My Tokens for that run.
@@ -10395,9 +10804,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::REQUEST_CAMPAIGN, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::REQUEST_CAMPAIGN, &[], &body.into_bytes()).await
     }
     /// Schedules a batch Smart Campaign to run now or at a given time, optionally overriding My Tokens or running it in a cloned copy of its program.
     ///
@@ -10414,9 +10821,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::SCHEDULE_CAMPAIGN, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::SCHEDULE_CAMPAIGN, &[], &body.into_bytes()).await
     }
     /// Lists the campaigns that requestCampaign may target for a request source, optionally filtered by name.
     ///
@@ -10434,11 +10839,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             params,
         )?;
         self.runtime
-            .call(
-                &operations::GET_CAMPAIGNS_FOR_SOURCE,
-                &[],
-                &body.into_bytes(),
-            )
+            .call(&operations::GET_CAMPAIGNS_FOR_SOURCE, &[], &body.into_bytes())
             .await
     }
     /// Lists the names of the object types that describeMObject can describe.
@@ -10456,9 +10857,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::LIST_M_OBJECTS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::LIST_M_OBJECTS, &[], &body.into_bytes()).await
     }
     /// Returns the metadata of one object type: its properties and the description of each field.
     ///
@@ -10475,9 +10874,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::DESCRIBE_M_OBJECT, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::DESCRIBE_M_OBJECT, &[], &body.into_bytes()).await
     }
     /// Reads Opportunity, OpportunityPersonRole or Program objects selected by id or external key, criteria and associations, one page at a time.
     ///
@@ -10494,9 +10891,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_M_OBJECTS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_M_OBJECTS, &[], &body.into_bytes()).await
     }
     /// Inserts, updates or upserts Opportunity, OpportunityPersonRole or Program objects (Program: update only) and reports a status per object.
     ///
@@ -10513,9 +10908,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::SYNC_M_OBJECTS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::SYNC_M_OBJECTS, &[], &body.into_bytes()).await
     }
     /// Deletes Opportunity or OpportunityPersonRole objects and reports a status per object.
     ///
@@ -10532,9 +10925,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::DELETE_M_OBJECTS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::DELETE_M_OBJECTS, &[], &body.into_bytes()).await
     }
     /// Reads records of one custom object type, optionally selected by key, one page at a time.
     ///
@@ -10551,9 +10942,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_CUSTOM_OBJECTS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_CUSTOM_OBJECTS, &[], &body.into_bytes()).await
     }
     /// Inserts, updates or upserts records of one custom object type and reports a status per record.
     ///
@@ -10608,9 +10997,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_CHANNELS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_CHANNELS, &[], &body.into_bytes()).await
     }
     /// Lists tag types other than channels, with their allowed values.
     ///
@@ -10627,9 +11014,7 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
             ),
             params,
         )?;
-        self.runtime
-            .call(&operations::GET_TAGS, &[], &body.into_bytes())
-            .await
+        self.runtime.call(&operations::GET_TAGS, &[], &body.into_bytes()).await
     }
 }
 /// The server side: a trait to implement per operation, and the dispatcher from a SOAP
@@ -10637,7 +11022,10 @@ impl<T: ::mktows_runtime::transport::Transport> Client<T> {
 pub mod server {
     /// Every SOAP header element any operation binds, decoded when present.
     #[derive(
-        ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default,
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::core::default::Default
     )]
     #[non_exhaustive]
     pub struct RequestHeaders {
@@ -10652,20 +11040,22 @@ pub mod server {
             &self,
             writer: &mut ::mktows_runtime::xml::Writer,
         ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
-            writer.optional(
-                ::mktows_runtime::xml::ElementName::qualified(
-                    "http://www.marketo.com/mktows/",
-                    "AuthenticationHeader",
-                ),
-                &self.authentication,
-            )?;
-            writer.optional(
-                ::mktows_runtime::xml::ElementName::qualified(
-                    "http://www.marketo.com/mktows/",
-                    "MktowsContextHeader",
-                ),
-                &self.mktows_context,
-            )?;
+            writer
+                .optional(
+                    ::mktows_runtime::xml::ElementName::qualified(
+                        "http://www.marketo.com/mktows/",
+                        "AuthenticationHeader",
+                    ),
+                    &self.authentication,
+                )?;
+            writer
+                .optional(
+                    ::mktows_runtime::xml::ElementName::qualified(
+                        "http://www.marketo.com/mktows/",
+                        "MktowsContextHeader",
+                    ),
+                    &self.mktows_context,
+                )?;
             ::core::result::Result::Ok(())
         }
     }
@@ -10734,10 +11124,14 @@ pub mod server {
                 Self::GetLeadChanges(_) => &super::operations::GET_LEAD_CHANGES,
                 Self::ListOperation(_) => &super::operations::LIST_OPERATION,
                 Self::ImportToList(_) => &super::operations::IMPORT_TO_LIST,
-                Self::GetImportToListStatus(_) => &super::operations::GET_IMPORT_TO_LIST_STATUS,
+                Self::GetImportToListStatus(_) => {
+                    &super::operations::GET_IMPORT_TO_LIST_STATUS
+                }
                 Self::RequestCampaign(_) => &super::operations::REQUEST_CAMPAIGN,
                 Self::ScheduleCampaign(_) => &super::operations::SCHEDULE_CAMPAIGN,
-                Self::GetCampaignsForSource(_) => &super::operations::GET_CAMPAIGNS_FOR_SOURCE,
+                Self::GetCampaignsForSource(_) => {
+                    &super::operations::GET_CAMPAIGNS_FOR_SOURCE
+                }
                 Self::ListMObjects(_) => &super::operations::LIST_M_OBJECTS,
                 Self::DescribeMObject(_) => &super::operations::DESCRIBE_M_OBJECT,
                 Self::GetMObjects(_) => &super::operations::GET_M_OBJECTS,
@@ -10754,179 +11148,256 @@ pub mod server {
         pub fn to_envelope(
             &self,
             headers: &RequestHeaders,
-        ) -> ::core::result::Result<::std::vec::Vec<u8>, ::mktows_runtime::xml::EncodeError>
-        {
-            let mut head = ::mktows_runtime::xml::Writer::with_declared(super::NAMESPACES);
-            headers.encode(&mut head)?;
-            let mut writer = ::mktows_runtime::xml::Writer::with_declared(super::NAMESPACES);
-            match self {
-                Self::GetLead(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetLead",
-                    ),
-                    value,
-                )?,
-                Self::GetMultipleLeads(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetMultipleLeads",
-                    ),
-                    value,
-                )?,
-                Self::SyncLead(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsSyncLead",
-                    ),
-                    value,
-                )?,
-                Self::SyncMultipleLeads(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsSyncMultipleLeads",
-                    ),
-                    value,
-                )?,
-                Self::MergeLeads(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsMergeLeads",
-                    ),
-                    value,
-                )?,
-                Self::GetLeadActivity(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetLeadActivity",
-                    ),
-                    value,
-                )?,
-                Self::GetLeadChanges(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetLeadChanges",
-                    ),
-                    value,
-                )?,
-                Self::ListOperation(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsListOperation",
-                    ),
-                    value,
-                )?,
-                Self::ImportToList(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsImportToList",
-                    ),
-                    value,
-                )?,
-                Self::GetImportToListStatus(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetImportToListStatus",
-                    ),
-                    value,
-                )?,
-                Self::RequestCampaign(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsRequestCampaign",
-                    ),
-                    value,
-                )?,
-                Self::ScheduleCampaign(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsScheduleCampaign",
-                    ),
-                    value,
-                )?,
-                Self::GetCampaignsForSource(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetCampaignsForSource",
-                    ),
-                    value,
-                )?,
-                Self::ListMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsListMObjects",
-                    ),
-                    value,
-                )?,
-                Self::DescribeMObject(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsDescribeMObject",
-                    ),
-                    value,
-                )?,
-                Self::GetMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetMObjects",
-                    ),
-                    value,
-                )?,
-                Self::SyncMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsSyncMObjects",
-                    ),
-                    value,
-                )?,
-                Self::DeleteMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsDeleteMObjects",
-                    ),
-                    value,
-                )?,
-                Self::GetCustomObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetCustomObjects",
-                    ),
-                    value,
-                )?,
-                Self::SyncCustomObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsSyncCustomObjects",
-                    ),
-                    value,
-                )?,
-                Self::DeleteCustomObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsDeleteCustomObjects",
-                    ),
-                    value,
-                )?,
-                Self::GetChannels(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetChannels",
-                    ),
-                    value,
-                )?,
-                Self::GetTags(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "paramsGetTags",
-                    ),
-                    value,
-                )?,
-            }
-            ::core::result::Result::Ok(::mktows_runtime::soap::write_envelope(
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<u8>,
+            ::mktows_runtime::xml::EncodeError,
+        > {
+            let mut head = ::mktows_runtime::xml::Writer::with_declared(
                 super::NAMESPACES,
-                &head.into_bytes(),
-                &writer.into_bytes(),
-            ))
+            );
+            headers.encode(&mut head)?;
+            let mut writer = ::mktows_runtime::xml::Writer::with_declared(
+                super::NAMESPACES,
+            );
+            match self {
+                Self::GetLead(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetLead",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetMultipleLeads(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetMultipleLeads",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncLead(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsSyncLead",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncMultipleLeads(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsSyncMultipleLeads",
+                            ),
+                            value,
+                        )?
+                }
+                Self::MergeLeads(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsMergeLeads",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetLeadActivity(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetLeadActivity",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetLeadChanges(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetLeadChanges",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ListOperation(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsListOperation",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ImportToList(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsImportToList",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetImportToListStatus(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetImportToListStatus",
+                            ),
+                            value,
+                        )?
+                }
+                Self::RequestCampaign(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsRequestCampaign",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ScheduleCampaign(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsScheduleCampaign",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetCampaignsForSource(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetCampaignsForSource",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ListMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsListMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::DescribeMObject(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsDescribeMObject",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsSyncMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::DeleteMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsDeleteMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetCustomObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetCustomObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncCustomObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsSyncCustomObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::DeleteCustomObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsDeleteCustomObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetChannels(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetChannels",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetTags(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "paramsGetTags",
+                            ),
+                            value,
+                        )?
+                }
+            }
+            ::core::result::Result::Ok(
+                ::mktows_runtime::soap::write_envelope(
+                    super::NAMESPACES,
+                    &head.into_bytes(),
+                    &writer.into_bytes(),
+                ),
+            )
         }
     }
     /// A response body, one variant per operation.
@@ -10994,10 +11465,14 @@ pub mod server {
                 Self::GetLeadChanges(_) => &super::operations::GET_LEAD_CHANGES,
                 Self::ListOperation(_) => &super::operations::LIST_OPERATION,
                 Self::ImportToList(_) => &super::operations::IMPORT_TO_LIST,
-                Self::GetImportToListStatus(_) => &super::operations::GET_IMPORT_TO_LIST_STATUS,
+                Self::GetImportToListStatus(_) => {
+                    &super::operations::GET_IMPORT_TO_LIST_STATUS
+                }
                 Self::RequestCampaign(_) => &super::operations::REQUEST_CAMPAIGN,
                 Self::ScheduleCampaign(_) => &super::operations::SCHEDULE_CAMPAIGN,
-                Self::GetCampaignsForSource(_) => &super::operations::GET_CAMPAIGNS_FOR_SOURCE,
+                Self::GetCampaignsForSource(_) => {
+                    &super::operations::GET_CAMPAIGNS_FOR_SOURCE
+                }
                 Self::ListMObjects(_) => &super::operations::LIST_M_OBJECTS,
                 Self::DescribeMObject(_) => &super::operations::DESCRIBE_M_OBJECT,
                 Self::GetMObjects(_) => &super::operations::GET_M_OBJECTS,
@@ -11013,176 +11488,251 @@ pub mod server {
         /// The complete response envelope.
         pub fn to_envelope(
             &self,
-        ) -> ::core::result::Result<::std::vec::Vec<u8>, ::mktows_runtime::xml::EncodeError>
-        {
-            let mut writer = ::mktows_runtime::xml::Writer::with_declared(super::NAMESPACES);
-            match self {
-                Self::GetLead(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetLead",
-                    ),
-                    value,
-                )?,
-                Self::GetMultipleLeads(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetMultipleLeads",
-                    ),
-                    value,
-                )?,
-                Self::SyncLead(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successSyncLead",
-                    ),
-                    value,
-                )?,
-                Self::SyncMultipleLeads(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successSyncMultipleLeads",
-                    ),
-                    value,
-                )?,
-                Self::MergeLeads(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successMergeLeads",
-                    ),
-                    value,
-                )?,
-                Self::GetLeadActivity(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetLeadActivity",
-                    ),
-                    value,
-                )?,
-                Self::GetLeadChanges(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetLeadChanges",
-                    ),
-                    value,
-                )?,
-                Self::ListOperation(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successListOperation",
-                    ),
-                    value,
-                )?,
-                Self::ImportToList(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successImportToList",
-                    ),
-                    value,
-                )?,
-                Self::GetImportToListStatus(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetImportToListStatus",
-                    ),
-                    value,
-                )?,
-                Self::RequestCampaign(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successRequestCampaign",
-                    ),
-                    value,
-                )?,
-                Self::ScheduleCampaign(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successScheduleCampaign",
-                    ),
-                    value,
-                )?,
-                Self::GetCampaignsForSource(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetCampaignsForSource",
-                    ),
-                    value,
-                )?,
-                Self::ListMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successListMObjects",
-                    ),
-                    value,
-                )?,
-                Self::DescribeMObject(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successDescribeMObject",
-                    ),
-                    value,
-                )?,
-                Self::GetMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetMObjects",
-                    ),
-                    value,
-                )?,
-                Self::SyncMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successSyncMObjects",
-                    ),
-                    value,
-                )?,
-                Self::DeleteMObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successDeleteMObjects",
-                    ),
-                    value,
-                )?,
-                Self::GetCustomObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetCustomObjects",
-                    ),
-                    value,
-                )?,
-                Self::SyncCustomObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successSyncCustomObjects",
-                    ),
-                    value,
-                )?,
-                Self::DeleteCustomObjects(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successDeleteCustomObjects",
-                    ),
-                    value,
-                )?,
-                Self::GetChannels(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetChannels",
-                    ),
-                    value,
-                )?,
-                Self::GetTags(value) => writer.required(
-                    ::mktows_runtime::xml::ElementName::qualified(
-                        "http://www.marketo.com/mktows/",
-                        "successGetTags",
-                    ),
-                    value,
-                )?,
-            }
-            ::core::result::Result::Ok(::mktows_runtime::soap::write_response_envelope(
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<u8>,
+            ::mktows_runtime::xml::EncodeError,
+        > {
+            let mut writer = ::mktows_runtime::xml::Writer::with_declared(
                 super::NAMESPACES,
-                &writer.into_bytes(),
-            ))
+            );
+            match self {
+                Self::GetLead(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetLead",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetMultipleLeads(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetMultipleLeads",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncLead(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successSyncLead",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncMultipleLeads(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successSyncMultipleLeads",
+                            ),
+                            value,
+                        )?
+                }
+                Self::MergeLeads(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successMergeLeads",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetLeadActivity(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetLeadActivity",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetLeadChanges(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetLeadChanges",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ListOperation(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successListOperation",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ImportToList(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successImportToList",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetImportToListStatus(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetImportToListStatus",
+                            ),
+                            value,
+                        )?
+                }
+                Self::RequestCampaign(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successRequestCampaign",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ScheduleCampaign(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successScheduleCampaign",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetCampaignsForSource(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetCampaignsForSource",
+                            ),
+                            value,
+                        )?
+                }
+                Self::ListMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successListMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::DescribeMObject(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successDescribeMObject",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successSyncMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::DeleteMObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successDeleteMObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetCustomObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetCustomObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::SyncCustomObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successSyncCustomObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::DeleteCustomObjects(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successDeleteCustomObjects",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetChannels(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetChannels",
+                            ),
+                            value,
+                        )?
+                }
+                Self::GetTags(value) => {
+                    writer
+                        .required(
+                            ::mktows_runtime::xml::ElementName::qualified(
+                                "http://www.marketo.com/mktows/",
+                                "successGetTags",
+                            ),
+                            value,
+                        )?
+                }
+            }
+            ::core::result::Result::Ok(
+                ::mktows_runtime::soap::write_response_envelope(
+                    super::NAMESPACES,
+                    &writer.into_bytes(),
+                ),
+            )
         }
     }
     /// A request taken apart: its headers and its body.
@@ -11209,21 +11759,20 @@ pub mod server {
                 (
                     ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                     b"AuthenticationHeader",
-                ) => envelope
-                    .reader()
-                    .required(&header, &mut headers.authentication)?,
+                ) => envelope.reader().required(&header, &mut headers.authentication)?,
                 (
                     ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                     b"MktowsContextHeader",
-                ) => envelope
-                    .reader()
-                    .required(&header, &mut headers.mktows_context)?,
+                ) => envelope.reader().required(&header, &mut headers.mktows_context)?,
                 _ => envelope.reader().skip(&header)?,
             }
         }
         let body = envelope.body()?;
         let request = match (body.namespace(), body.local_name()) {
-            (::core::option::Option::Some(b"http://www.marketo.com/mktows/"), b"paramsGetLead") => {
+            (
+                ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
+                b"paramsGetLead",
+            ) => {
                 Request::GetLead(
                     <super::ParamsGetLead as ::mktows_runtime::xml::Decode>::decode(
                         envelope.reader(),
@@ -11234,193 +11783,238 @@ pub mod server {
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetMultipleLeads",
-            ) => Request::GetMultipleLeads(
-                <super::ParamsGetMultipleLeads as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::GetMultipleLeads(
+                    <super::ParamsGetMultipleLeads as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsSyncLead",
-            ) => Request::SyncLead(
-                <super::ParamsSyncLead as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::SyncLead(
+                    <super::ParamsSyncLead as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsSyncMultipleLeads",
-            ) => Request::SyncMultipleLeads(
-                <super::ParamsSyncMultipleLeads as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::SyncMultipleLeads(
+                    <super::ParamsSyncMultipleLeads as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsMergeLeads",
-            ) => Request::MergeLeads(
-                <super::ParamsMergeLeads as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::MergeLeads(
+                    <super::ParamsMergeLeads as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetLeadActivity",
-            ) => Request::GetLeadActivity(
-                <super::ParamsGetLeadActivity as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::GetLeadActivity(
+                    <super::ParamsGetLeadActivity as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetLeadChanges",
-            ) => Request::GetLeadChanges(
-                <super::ParamsGetLeadChanges as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::GetLeadChanges(
+                    <super::ParamsGetLeadChanges as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsListOperation",
-            ) => Request::ListOperation(
-                <super::ParamsListOperation as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::ListOperation(
+                    <super::ParamsListOperation as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsImportToList",
-            ) => Request::ImportToList(
-                <super::ParamsImportToList as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::ImportToList(
+                    <super::ParamsImportToList as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetImportToListStatus",
-            ) => Request::GetImportToListStatus(
-                <super::ParamsGetImportToListStatus as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::GetImportToListStatus(
+                    <super::ParamsGetImportToListStatus as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsRequestCampaign",
-            ) => Request::RequestCampaign(
-                <super::ParamsRequestCampaign as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::RequestCampaign(
+                    <super::ParamsRequestCampaign as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsScheduleCampaign",
-            ) => Request::ScheduleCampaign(
-                <super::ParamsScheduleCampaign as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::ScheduleCampaign(
+                    <super::ParamsScheduleCampaign as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetCampaignsForSource",
-            ) => Request::GetCampaignsForSource(
-                <super::ParamsGetCampaignsForSource as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::GetCampaignsForSource(
+                    <super::ParamsGetCampaignsForSource as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsListMObjects",
-            ) => Request::ListMObjects(
-                <super::ParamsListMObjects as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::ListMObjects(
+                    <super::ParamsListMObjects as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsDescribeMObject",
-            ) => Request::DescribeMObject(
-                <super::ParamsDescribeMObject as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::DescribeMObject(
+                    <super::ParamsDescribeMObject as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetMObjects",
-            ) => Request::GetMObjects(
-                <super::ParamsGetMObjects as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::GetMObjects(
+                    <super::ParamsGetMObjects as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsSyncMObjects",
-            ) => Request::SyncMObjects(
-                <super::ParamsSyncMObjects as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::SyncMObjects(
+                    <super::ParamsSyncMObjects as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsDeleteMObjects",
-            ) => Request::DeleteMObjects(
-                <super::ParamsDeleteMObjects as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::DeleteMObjects(
+                    <super::ParamsDeleteMObjects as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetCustomObjects",
-            ) => Request::GetCustomObjects(
-                <super::ParamsGetCustomObjects as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::GetCustomObjects(
+                    <super::ParamsGetCustomObjects as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsSyncCustomObjects",
-            ) => Request::SyncCustomObjects(
-                <super::ParamsSyncCustomObjects as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::SyncCustomObjects(
+                    <super::ParamsSyncCustomObjects as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsDeleteCustomObjects",
-            ) => Request::DeleteCustomObjects(
-                <super::ParamsDeleteCustomObjects as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
+            ) => {
+                Request::DeleteCustomObjects(
+                    <super::ParamsDeleteCustomObjects as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
             (
                 ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
                 b"paramsGetChannels",
-            ) => Request::GetChannels(
-                <super::ParamsGetChannels as ::mktows_runtime::xml::Decode>::decode(
-                    envelope.reader(),
-                    &body,
-                )?,
-            ),
-            (::core::option::Option::Some(b"http://www.marketo.com/mktows/"), b"paramsGetTags") => {
+            ) => {
+                Request::GetChannels(
+                    <super::ParamsGetChannels as ::mktows_runtime::xml::Decode>::decode(
+                        envelope.reader(),
+                        &body,
+                    )?,
+                )
+            }
+            (
+                ::core::option::Option::Some(b"http://www.marketo.com/mktows/"),
+                b"paramsGetTags",
+            ) => {
                 Request::GetTags(
                     <super::ParamsGetTags as ::mktows_runtime::xml::Decode>::decode(
                         envelope.reader(),
@@ -11430,7 +12024,10 @@ pub mod server {
             }
             (namespace, local) => {
                 return ::core::result::Result::Err(
-                    ::mktows_runtime::server::RequestError::unknown_body(namespace, local),
+                    ::mktows_runtime::server::RequestError::unknown_body(
+                        namespace,
+                        local,
+                    ),
                 );
             }
         };
@@ -11747,98 +12344,135 @@ pub mod server {
         request: DecodedRequest,
     ) -> ::core::result::Result<Response, ::mktows_runtime::soap::SoapFault> {
         match request.request {
-            Request::GetLead(params) => service
-                .get_lead(&request.headers, params)
-                .await
-                .map(Response::GetLead),
-            Request::GetMultipleLeads(params) => service
-                .get_multiple_leads(&request.headers, params)
-                .await
-                .map(Response::GetMultipleLeads),
-            Request::SyncLead(params) => service
-                .sync_lead(&request.headers, params)
-                .await
-                .map(Response::SyncLead),
-            Request::SyncMultipleLeads(params) => service
-                .sync_multiple_leads(&request.headers, params)
-                .await
-                .map(Response::SyncMultipleLeads),
-            Request::MergeLeads(params) => service
-                .merge_leads(&request.headers, params)
-                .await
-                .map(Response::MergeLeads),
-            Request::GetLeadActivity(params) => service
-                .get_lead_activity(&request.headers, params)
-                .await
-                .map(Response::GetLeadActivity),
-            Request::GetLeadChanges(params) => service
-                .get_lead_changes(&request.headers, params)
-                .await
-                .map(Response::GetLeadChanges),
-            Request::ListOperation(params) => service
-                .list_operation(&request.headers, params)
-                .await
-                .map(Response::ListOperation),
-            Request::ImportToList(params) => service
-                .import_to_list(&request.headers, params)
-                .await
-                .map(Response::ImportToList),
-            Request::GetImportToListStatus(params) => service
-                .get_import_to_list_status(&request.headers, params)
-                .await
-                .map(Response::GetImportToListStatus),
-            Request::RequestCampaign(params) => service
-                .request_campaign(&request.headers, params)
-                .await
-                .map(Response::RequestCampaign),
-            Request::ScheduleCampaign(params) => service
-                .schedule_campaign(&request.headers, params)
-                .await
-                .map(Response::ScheduleCampaign),
-            Request::GetCampaignsForSource(params) => service
-                .get_campaigns_for_source(&request.headers, params)
-                .await
-                .map(Response::GetCampaignsForSource),
-            Request::ListMObjects(params) => service
-                .list_m_objects(&request.headers, params)
-                .await
-                .map(Response::ListMObjects),
-            Request::DescribeMObject(params) => service
-                .describe_m_object(&request.headers, params)
-                .await
-                .map(Response::DescribeMObject),
-            Request::GetMObjects(params) => service
-                .get_m_objects(&request.headers, params)
-                .await
-                .map(Response::GetMObjects),
-            Request::SyncMObjects(params) => service
-                .sync_m_objects(&request.headers, params)
-                .await
-                .map(Response::SyncMObjects),
-            Request::DeleteMObjects(params) => service
-                .delete_m_objects(&request.headers, params)
-                .await
-                .map(Response::DeleteMObjects),
-            Request::GetCustomObjects(params) => service
-                .get_custom_objects(&request.headers, params)
-                .await
-                .map(Response::GetCustomObjects),
-            Request::SyncCustomObjects(params) => service
-                .sync_custom_objects(&request.headers, params)
-                .await
-                .map(Response::SyncCustomObjects),
-            Request::DeleteCustomObjects(params) => service
-                .delete_custom_objects(&request.headers, params)
-                .await
-                .map(Response::DeleteCustomObjects),
-            Request::GetChannels(params) => service
-                .get_channels(&request.headers, params)
-                .await
-                .map(Response::GetChannels),
-            Request::GetTags(params) => service
-                .get_tags(&request.headers, params)
-                .await
-                .map(Response::GetTags),
+            Request::GetLead(params) => {
+                service.get_lead(&request.headers, params).await.map(Response::GetLead)
+            }
+            Request::GetMultipleLeads(params) => {
+                service
+                    .get_multiple_leads(&request.headers, params)
+                    .await
+                    .map(Response::GetMultipleLeads)
+            }
+            Request::SyncLead(params) => {
+                service.sync_lead(&request.headers, params).await.map(Response::SyncLead)
+            }
+            Request::SyncMultipleLeads(params) => {
+                service
+                    .sync_multiple_leads(&request.headers, params)
+                    .await
+                    .map(Response::SyncMultipleLeads)
+            }
+            Request::MergeLeads(params) => {
+                service
+                    .merge_leads(&request.headers, params)
+                    .await
+                    .map(Response::MergeLeads)
+            }
+            Request::GetLeadActivity(params) => {
+                service
+                    .get_lead_activity(&request.headers, params)
+                    .await
+                    .map(Response::GetLeadActivity)
+            }
+            Request::GetLeadChanges(params) => {
+                service
+                    .get_lead_changes(&request.headers, params)
+                    .await
+                    .map(Response::GetLeadChanges)
+            }
+            Request::ListOperation(params) => {
+                service
+                    .list_operation(&request.headers, params)
+                    .await
+                    .map(Response::ListOperation)
+            }
+            Request::ImportToList(params) => {
+                service
+                    .import_to_list(&request.headers, params)
+                    .await
+                    .map(Response::ImportToList)
+            }
+            Request::GetImportToListStatus(params) => {
+                service
+                    .get_import_to_list_status(&request.headers, params)
+                    .await
+                    .map(Response::GetImportToListStatus)
+            }
+            Request::RequestCampaign(params) => {
+                service
+                    .request_campaign(&request.headers, params)
+                    .await
+                    .map(Response::RequestCampaign)
+            }
+            Request::ScheduleCampaign(params) => {
+                service
+                    .schedule_campaign(&request.headers, params)
+                    .await
+                    .map(Response::ScheduleCampaign)
+            }
+            Request::GetCampaignsForSource(params) => {
+                service
+                    .get_campaigns_for_source(&request.headers, params)
+                    .await
+                    .map(Response::GetCampaignsForSource)
+            }
+            Request::ListMObjects(params) => {
+                service
+                    .list_m_objects(&request.headers, params)
+                    .await
+                    .map(Response::ListMObjects)
+            }
+            Request::DescribeMObject(params) => {
+                service
+                    .describe_m_object(&request.headers, params)
+                    .await
+                    .map(Response::DescribeMObject)
+            }
+            Request::GetMObjects(params) => {
+                service
+                    .get_m_objects(&request.headers, params)
+                    .await
+                    .map(Response::GetMObjects)
+            }
+            Request::SyncMObjects(params) => {
+                service
+                    .sync_m_objects(&request.headers, params)
+                    .await
+                    .map(Response::SyncMObjects)
+            }
+            Request::DeleteMObjects(params) => {
+                service
+                    .delete_m_objects(&request.headers, params)
+                    .await
+                    .map(Response::DeleteMObjects)
+            }
+            Request::GetCustomObjects(params) => {
+                service
+                    .get_custom_objects(&request.headers, params)
+                    .await
+                    .map(Response::GetCustomObjects)
+            }
+            Request::SyncCustomObjects(params) => {
+                service
+                    .sync_custom_objects(&request.headers, params)
+                    .await
+                    .map(Response::SyncCustomObjects)
+            }
+            Request::DeleteCustomObjects(params) => {
+                service
+                    .delete_custom_objects(&request.headers, params)
+                    .await
+                    .map(Response::DeleteCustomObjects)
+            }
+            Request::GetChannels(params) => {
+                service
+                    .get_channels(&request.headers, params)
+                    .await
+                    .map(Response::GetChannels)
+            }
+            Request::GetTags(params) => {
+                service.get_tags(&request.headers, params).await.map(Response::GetTags)
+            }
         }
     }
 }

@@ -36,6 +36,9 @@ pub fn tokens(model: &Model, target: Target, source_name: &str) -> TokenStream {
             let docs = doc_attrs_inner(&crate_doc(model, source_name));
             quote! {
                 #docs
+                // prettyplease formats this file; rustfmt would reformat it and break the
+                // byte-for-byte drift check, so it is told to leave it alone.
+                #![cfg_attr(rustfmt, rustfmt::skip)]
                 #![allow(clippy::large_enum_variant, clippy::enum_variant_names, clippy::too_many_arguments)]
             }
         }

@@ -5,16 +5,15 @@ use std::path::{Path, PathBuf};
 
 /// Generates bindings from a WSDL at build time into `OUT_DIR`.
 ///
+/// In `build.rs` (`main`):
+///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     mktows_codegen::Builder::new("wsdl/mktows.wsdl")
-///         .compile()
-///         .unwrap_or_else(|e| panic!("{e}"));
-/// }
-/// // lib.rs
-/// // include!(concat!(env!("OUT_DIR"), "/mktows.rs"));
+/// mktows_codegen::Builder::new("wsdl/mktows.wsdl")
+///     .compile()
+///     .unwrap_or_else(|e| panic!("{e}"));
 /// ```
+///
+/// and in the crate: `pub mod mktows { include!(concat!(env!("OUT_DIR"), "/mktows.rs")); }`.
 ///
 /// The generated file uses no inner attributes, so it can be `include!`d in any module. The
 /// including crate needs `mktows-runtime` as a dependency.

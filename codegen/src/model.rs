@@ -757,11 +757,10 @@ impl<'a> Builder<'a> {
         let mut operations = Vec::new();
         let mut namespaces: Vec<(String, String)> = Vec::new();
         let mut note_ns = |ns: &Option<String>| {
-            if let Some(ns) = ns {
-                if !namespaces.iter().any(|(_, u)| u == ns) {
+            if let Some(ns) = ns
+                && !namespaces.iter().any(|(_, u)| u == ns) {
                     namespaces.push((format!("ns{}", namespaces.len() + 1), ns.clone()));
                 }
-            }
         };
         for bop in &binding.operations {
             if !port_type.operations.iter().any(|o| o.name == bop.name) {

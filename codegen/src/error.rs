@@ -11,6 +11,9 @@ pub struct Pos {
     pub column: u32,
 }
 
+/// Longest message `Display` prints, in characters.
+const MAX_MESSAGE_CHARS: usize = 400;
+
 /// Why generation failed. `Display` is one line: `file:line:column: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -44,8 +47,19 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Newlines inside a message would break the one-line promise (and grep-ability).
-        let message = self.message.replace(['\n', '\r'], " ");
+        // Newlines inside a message would break the one-line promise (and grep-ability), and a
+        // hostile file with a megabyte-long name must not give a megabyte-long line.
+        let mut message = self.message.replace(['\n', '\r'], " ");
+        let count = message.chars().count();
+        if count > MAX_MESSAGE_CHARS {
+            // Cut the middle (usually the long name) and keep the end, which says what is wrong.
+            let head: String = message.chars().take(MAX_MESSAGE_CHARS / 2).collect();
+            let tail: String = message
+                .chars()
+                .skip(count - MAX_MESSAGE_CHARS / 2)
+                .collect();
+            message = format!("{head}…{tail}");
+        }
         match self.pos {
             Some(p) => write!(f, "{}:{}:{}: {}", self.file, p.line, p.column, message),
             None => write!(f, "{}: {}", self.file, message),

@@ -758,9 +758,10 @@ impl<'a> Builder<'a> {
         let mut namespaces: Vec<(String, String)> = Vec::new();
         let mut note_ns = |ns: &Option<String>| {
             if let Some(ns) = ns
-                && !namespaces.iter().any(|(_, u)| u == ns) {
-                    namespaces.push((format!("ns{}", namespaces.len() + 1), ns.clone()));
-                }
+                && !namespaces.iter().any(|(_, u)| u == ns)
+            {
+                namespaces.push((format!("ns{}", namespaces.len() + 1), ns.clone()));
+            }
         };
         for bop in &binding.operations {
             if !port_type.operations.iter().any(|o| o.name == bop.name) {

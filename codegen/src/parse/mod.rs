@@ -338,12 +338,13 @@ impl<'a, 'input> Reader<'a, 'input> {
             })?),
         };
         if let MaxOccurs::Bounded(m) = max
-            && (m < min || m == 0) {
-                return Err(self.err(
-                    node,
-                    format!("`{name}`: maxOccurs {m} is below minOccurs {min} or zero"),
-                ));
-            }
+            && (m < min || m == 0)
+        {
+            return Err(self.err(
+                node,
+                format!("`{name}`: maxOccurs {m} is below minOccurs {min} or zero"),
+            ));
+        }
         if global
             && (node.attribute("minOccurs").is_some() || node.attribute("maxOccurs").is_some())
         {
@@ -679,12 +680,13 @@ impl<'a, 'input> Reader<'a, 'input> {
             ));
         }
         if let Some(t) = soap.attribute("transport")
-            && t != "http://schemas.xmlsoap.org/soap/http" {
-                return Err(self.err(
-                    soap,
-                    format!("binding `{name}`: transport {t} is not supported (HTTP only)"),
-                ));
-            }
+            && t != "http://schemas.xmlsoap.org/soap/http"
+        {
+            return Err(self.err(
+                soap,
+                format!("binding `{name}`: transport {t} is not supported (HTTP only)"),
+            ));
+        }
         let mut operations = Vec::new();
         for op in node.children().filter(|n| n.is_element()) {
             match (op.tag_name().namespace(), op.tag_name().name()) {
@@ -720,15 +722,16 @@ impl<'a, 'input> Reader<'a, 'input> {
             match (child.tag_name().namespace(), child.tag_name().name()) {
                 (Some(SOAP11), "operation") => {
                     if let Some(style) = child.attribute("style")
-                        && style != "document" {
-                            return Err(self.err(
-                                child,
-                                format!(
-                                    "operation `{}`: style=\"{style}\" is not supported",
-                                    op.name
-                                ),
-                            ));
-                        }
+                        && style != "document"
+                    {
+                        return Err(self.err(
+                            child,
+                            format!(
+                                "operation `{}`: style=\"{style}\" is not supported",
+                                op.name
+                            ),
+                        ));
+                    }
                     op.soap_action = child.attribute("soapAction").unwrap_or("").to_owned();
                 }
                 (Some(WSDL), "input") => op.input = self.binding_io(child, &op.name)?,

@@ -40,6 +40,8 @@ enum Expect {
     InvalidAt {
         op: &'static str,
         path_suffix: &'static str,
+        /// The child element found in simple content.
+        found: &'static str,
     },
     /// Not an XML sample.
     NotASample,
@@ -129,6 +131,7 @@ const TABLE: &[(&str, Expect)] = &[
         InvalidAt {
             op: "getMObjects",
             path_suffix: "/mObject[2]/typeAttribList/typeAttrib[2]/attrList/attrib[2]/value",
+            found: "p",
         },
     ),
     ("getMultipleLeads.request.xml", Req("getMultipleLeads")),
@@ -522,7 +525,11 @@ fn check(dir: &Path, file: &str, expect: Expect) {
             );
             return;
         }
-        InvalidAt { op, path_suffix } => {
+        InvalidAt {
+            op,
+            path_suffix,
+            found,
+        } => {
             let err = match decode_response(op, &bytes, false) {
                 Ok(d) => panic!("{file}: invalid, but decoded: {d:?}"),
                 Err(e) => e,
@@ -532,12 +539,14 @@ fn check(dir: &Path, file: &str, expect: Expect) {
                 "{file}: error path {:?} does not end with {path_suffix:?}: {err}",
                 err.path()
             );
-            check_error_located(
-                file,
-                &err.to_string(),
-                matches!(err.kind(), DecodeErrorKind::ElementInSimpleContent { .. }),
-                path_suffix,
+            assert_eq!(
+                err.kind(),
+                &DecodeErrorKind::ElementInSimpleContent {
+                    found: found.to_owned()
+                },
+                "{file}: {err}"
             );
+            check_error_located(file, &err.to_string(), true, path_suffix);
             return;
         }
     };

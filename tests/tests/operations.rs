@@ -1186,14 +1186,26 @@ fn lead_selector_variants_follow_xsi_type() {
     assert_eq!(sel.static_list_id, Nillable::Value(4001));
 
     // an xsi:type that names no subtype, and a missing xsi:type (LeadSelector is abstract)
-    for bad in [
-        r#"<leadSelector xsi:type="ns1:NoSuchSelector"><keyType>EMAIL</keyType></leadSelector>"#,
-        r#"<leadSelector><keyType>EMAIL</keyType></leadSelector>"#,
+    for (bad, want) in [
+        (
+            r#"<leadSelector xsi:type="ns1:NoSuchSelector"><keyType>EMAIL</keyType></leadSelector>"#,
+            "at paramsGetMultipleLeads/leadSelector: xsi:type \
+             {http://www.marketo.com/mktows/}NoSuchSelector is not a known concrete form of the \
+             abstract type LeadSelector",
+        ),
+        (
+            r#"<leadSelector><keyType>EMAIL</keyType></leadSelector>"#,
+            "at paramsGetMultipleLeads/leadSelector: LeadSelector is abstract: the element needs \
+             an xsi:type naming its concrete form",
+        ),
     ] {
         let text = selector(bad);
         let err = decode_request(None, text.as_bytes(), ReadLimits::default())
             .expect_err("LeadSelector needs a known xsi:type");
-        let msg = err.to_string();
-        assert!(msg.contains("paramsGetMultipleLeads/leadSelector"), "{msg}");
+        let mktows_runtime::server::RequestError::Malformed(err) = err else {
+            panic!("expected a malformed-request error, got {err}")
+        };
+        assert_eq!(err.path(), "paramsGetMultipleLeads/leadSelector");
+        assert_eq!(err.to_string(), want);
     }
 }

@@ -935,10 +935,9 @@ impl<'i> Reader<'i> {
                     self.pending_pop = true;
                     break;
                 }
-                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
-                    let found = e.name().into_inner().to_owned();
-                    return Err(self.error_with(DecodeErrorKind::ElementInSimpleContent { found }));
-                }
+                // `<` and `>` around a start tag; `<` and `/>` around an empty one.
+                Ok(Event::Start(e)) => return Err(self.element_in_text(&e, 2)),
+                Ok(Event::Empty(e)) => return Err(self.element_in_text(&e, 3)),
                 Ok(Event::Eof) => return Err(self.eof_error()),
                 Ok(Event::Comment(_)) | Ok(Event::PI(_)) | Ok(Event::Decl(_)) => {}
                 Ok(Event::DocType(t)) => return Err(self.doctype_error(&t)),
@@ -1060,6 +1059,19 @@ impl<'i> Reader<'i> {
 
     fn eof_error(&self) -> DecodeError {
         self.error_at_offset(DecodeErrorKind::UnexpectedEof, self.input.len())
+    }
+
+    /// A child element inside simple content, located at its `<` so a user can find the
+    /// unescaped markup in a large body: the reader has just passed the tag, whose inner bytes
+    /// the event holds; `delimiters` is the length of `<`…`>` (2) or `<`…`/>` (3).
+    fn element_in_text(
+        &self,
+        e: &quick_xml::events::BytesStart<'_>,
+        delimiters: usize,
+    ) -> DecodeError {
+        let found = e.name().into_inner().to_owned();
+        let offset = (self.inner.buffer_position() as usize).saturating_sub(e.len() + delimiters);
+        self.error_at_offset(DecodeErrorKind::ElementInSimpleContent { found }, offset)
     }
 
     fn error_at_offset(&self, kind: DecodeErrorKind, offset: usize) -> DecodeError {
@@ -1687,7 +1699,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "at k/keyType: element content not allowed in simple-typed element (found <p>)"
+            "at line 1, column 13 (in k/keyType): element content not allowed in simple-typed element (found <p>)"
         );
         let e = err::<Params>("<p><count>1<br/></count></p>");
         assert_eq!(e.path(), "p/count");

@@ -1,6 +1,6 @@
 //! Build-script use, in the manner of `prost-build`.
 
-use crate::{Error, Result, Target, generate_file};
+use crate::{Error, Options, Result, Target, generate_file_with};
 use std::path::{Path, PathBuf};
 
 /// Generates bindings from a WSDL at build time into `OUT_DIR`.
@@ -22,6 +22,7 @@ pub struct Builder {
     wsdl: PathBuf,
     out_dir: Option<PathBuf>,
     file_name: String,
+    proptest: bool,
 }
 
 impl Builder {
@@ -32,6 +33,7 @@ impl Builder {
             wsdl: wsdl.as_ref().to_path_buf(),
             out_dir: None,
             file_name: "mktows.rs".to_owned(),
+            proptest: false,
         }
     }
 
@@ -44,6 +46,12 @@ impl Builder {
     /// Names the output file (default `mktows.rs`).
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = name.into();
+        self
+    }
+
+    /// Also emits proptest `Arbitrary` impls behind the including crate's `proptest` feature.
+    pub fn proptest(mut self, enabled: bool) -> Self {
+        self.proptest = enabled;
         self
     }
 
@@ -63,7 +71,13 @@ impl Builder {
                 })?,
         };
         println!("cargo:rerun-if-changed={}", self.wsdl.display());
-        let generated = generate_file(&self.wsdl, Target::Include)?;
+        let generated = generate_file_with(
+            &self.wsdl,
+            Options {
+                target: Target::Include,
+                proptest: self.proptest,
+            },
+        )?;
         for note in &generated.notes {
             println!("cargo:warning=mktows-codegen: {note}");
         }

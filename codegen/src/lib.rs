@@ -17,7 +17,7 @@ mod builder;
 
 pub use builder::Builder;
 pub use error::{Error, Result};
-pub use render::Target;
+pub use render::{Options, Target};
 
 use std::path::Path;
 
@@ -33,12 +33,17 @@ pub struct Generated {
 /// Generates Rust source from WSDL bytes. `file` names the input in errors and in the output's
 /// header; pass what the user gave.
 pub fn generate(file: &str, bytes: &[u8], target: Target) -> Result<Generated> {
+    generate_with(file, bytes, Options::new(target))
+}
+
+/// [`generate`] with [`Options`].
+pub fn generate_with(file: &str, bytes: &[u8], options: Options) -> Result<Generated> {
     let wsdl = parse::parse_wsdl_bytes(file, bytes)?;
     let model = model::build(file, &wsdl)?;
     let source_name = Path::new(file)
         .file_name()
         .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
-    let code = render::render(&model, target, &source_name).map_err(|m| Error::file(file, m))?;
+    let code = render::render(&model, options, &source_name).map_err(|m| Error::file(file, m))?;
     Ok(Generated {
         code,
         notes: model.notes,
@@ -47,7 +52,12 @@ pub fn generate(file: &str, bytes: &[u8], target: Target) -> Result<Generated> {
 
 /// Reads `path` and generates Rust source from it.
 pub fn generate_file(path: &Path, target: Target) -> Result<Generated> {
+    generate_file_with(path, Options::new(target))
+}
+
+/// [`generate_file`] with [`Options`].
+pub fn generate_file_with(path: &Path, options: Options) -> Result<Generated> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::file(&file, format!("cannot read: {e}")))?;
-    generate(&file, &bytes, target)
+    generate_with(&file, &bytes, options)
 }

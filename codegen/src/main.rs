@@ -1,17 +1,19 @@
 //! `codegen`: the command-line front end of `mktows-codegen`.
 
-use mktows_codegen::{Target, generate_file};
+use mktows_codegen::{Options, Target, generate_file_with};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  codegen generate --wsdl FILE --out DIR   write DIR/lib.rs generated from FILE
-  codegen check [--wsdl FILE] [--out DIR]  fail if DIR/lib.rs differs from what FILE generates
-                                           (defaults: wsdl/mktows.wsdl, generated/src)";
+  codegen generate --wsdl FILE --out DIR [--proptest]
+      write DIR/lib.rs generated from FILE; --proptest adds proptest Arbitrary impls behind
+      the crate's `proptest` feature (declare it as `proptest = [\"mktows-runtime/proptest\"]`)
+  codegen check [--wsdl FILE] [--out DIR]
+      fail if DIR/lib.rs differs from what FILE generates (defaults: wsdl/mktows.wsdl,
+      generated/src, --proptest on, as the checked-in crate is generated)";
 
-const REGENERATE: &str =
-    "cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src";
+const REGENERATE: &str = "cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src --proptest";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,19 +26,25 @@ fn main() -> ExitCode {
     }
 }
 
-struct Options {
+struct Args {
     wsdl: Option<PathBuf>,
     out: Option<PathBuf>,
+    proptest: bool,
 }
 
-fn options(args: &[String]) -> Result<Options, String> {
-    let mut opts = Options {
+fn options(args: &[String]) -> Result<Args, String> {
+    let mut opts = Args {
         wsdl: None,
         out: None,
+        proptest: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let slot = match arg.as_str() {
+            "--proptest" => {
+                opts.proptest = true;
+                continue;
+            }
             "--wsdl" => &mut opts.wsdl,
             "--out" => &mut opts.out,
             "-h" | "--help" => return Err(USAGE.to_owned()),
@@ -61,7 +69,14 @@ fn run(args: &[String]) -> Result<(), String> {
             let out = opts
                 .out
                 .ok_or_else(|| format!("generate needs --out\n{USAGE}"))?;
-            let generated = generate_file(&wsdl, Target::CrateRoot).map_err(|e| e.to_string())?;
+            let generated = generate_file_with(
+                &wsdl,
+                Options {
+                    target: Target::CrateRoot,
+                    proptest: opts.proptest,
+                },
+            )
+            .map_err(|e| e.to_string())?;
             for note in &generated.notes {
                 eprintln!("note: {note}");
             }
@@ -89,7 +104,11 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn check(wsdl: &Path, out: &Path) -> Result<(), String> {
-    let generated = generate_file(wsdl, Target::CrateRoot).map_err(|e| e.to_string())?;
+    let options = Options {
+        target: Target::CrateRoot,
+        proptest: true,
+    };
+    let generated = generate_file_with(wsdl, options).map_err(|e| e.to_string())?;
     let path = out.join("lib.rs");
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     if current == generated.code {

@@ -102,7 +102,7 @@ fn check_reports_drift_with_the_command_to_run() {
     assert!(!ok);
     assert!(
         stderr.contains(
-            "cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src"
+            "cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src --proptest"
         ),
         "{stderr}"
     );

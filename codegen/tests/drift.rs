@@ -1,21 +1,26 @@
 //! The checked-in `generated/` crate must be exactly what the code generator emits today.
 
-use mktows_codegen::{Target, generate_file};
+use mktows_codegen::{Options, Target, generate_file, generate_file_with};
 use std::path::Path;
 
 #[test]
 fn generated_crate_is_current_and_output_is_deterministic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let wsdl = root.join("wsdl/mktows.wsdl");
-    let first = generate_file(&wsdl, Target::CrateRoot).expect("our WSDL generates");
-    let second = generate_file(&wsdl, Target::CrateRoot).expect("our WSDL generates");
+    // The checked-in crate carries the proptest impls (behind its `proptest` feature).
+    let options = Options {
+        target: Target::CrateRoot,
+        proptest: true,
+    };
+    let first = generate_file_with(&wsdl, options).expect("our WSDL generates");
+    let second = generate_file_with(&wsdl, options).expect("our WSDL generates");
     assert_eq!(first.code, second.code, "same input, same bytes");
     let checked_in = std::fs::read_to_string(root.join("generated/src/lib.rs"))
         .expect("generated/src/lib.rs is checked in");
     assert!(
         checked_in == first.code,
         "generated/src/lib.rs is out of date; regenerate with: \
-         cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src"
+         cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src --proptest"
     );
 }
 

@@ -12476,3 +12476,3205 @@ pub mod server {
         }
     }
 }
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for AuthenticationHeaderInfo {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6),)| Self {
+                mktows_user_id: v1,
+                request_signature: v2,
+                request_timestamp: v3,
+                audit: v4,
+                mode: v5,
+                partner_id: v6,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MktowsContextHeaderInfo {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::arbitrary::xml_string(),),)
+            .prop_map(|((v1,),)| Self { target_workspace: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadKeyRef {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=9usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Idnum,
+                1usize => Self::Cookie,
+                2usize => Self::Email,
+                3usize => Self::Leadowneremail,
+                4usize => Self::Sfdcaccountid,
+                5usize => Self::Sfdccontactid,
+                6usize => Self::Sfdcleadid,
+                7usize => Self::Sfdcleadownerid,
+                8usize => Self::Sfdcopptyid,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadSyncStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=3usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Created,
+                1usize => Self::Updated,
+                2usize => Self::Failed,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ActivityType {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=57usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::VisitWebpage,
+                1usize => Self::FillOutForm,
+                2usize => Self::ClickLink,
+                3usize => Self::SendEmail,
+                4usize => Self::EmailDelivered,
+                5usize => Self::EmailBounced,
+                6usize => Self::UnsubscribeEmail,
+                7usize => Self::OpenEmail,
+                8usize => Self::ClickEmail,
+                9usize => Self::NewLead,
+                10usize => Self::ChangeDataValue,
+                11usize => Self::LeadAssigned,
+                12usize => Self::NewSfdcOpprtnty,
+                13usize => Self::Wait,
+                14usize => Self::RunSubflow,
+                15usize => Self::RemoveFromFlow,
+                16usize => Self::PushLeadToSales,
+                17usize => Self::CreateTask,
+                18usize => Self::ConvertLead,
+                19usize => Self::ChangeScore,
+                20usize => Self::ChangeOwner,
+                21usize => Self::AddToList,
+                22usize => Self::RemoveFromList,
+                23usize => Self::SfdcActivity,
+                24usize => Self::EmailBouncedSoft,
+                25usize => Self::PushLeadUpdatesToSales,
+                26usize => Self::DeleteLeadFromSales,
+                27usize => Self::SfdcActivityUpdated,
+                28usize => Self::SfdcMergeLeads,
+                29usize => Self::MergeLeads,
+                30usize => Self::ResolveConflicts,
+                31usize => Self::AssocWithOpprtntyInSales,
+                32usize => Self::DissocFromOpprtntyInSales,
+                33usize => Self::UpdateOpprtntyInSales,
+                34usize => Self::DeleteLead,
+                35usize => Self::SendAlert,
+                36usize => Self::SendSalesEmail,
+                37usize => Self::OpenSalesEmail,
+                38usize => Self::ClickSalesEmail,
+                39usize => Self::AddtoSfdcCampaign,
+                40usize => Self::RemoveFromSfdcCampaign,
+                41usize => Self::ChangeStatusInSfdcCampaign,
+                42usize => Self::ReceiveSalesEmail,
+                43usize => Self::InterestingMoment,
+                44usize => Self::RequestCampaign,
+                45usize => Self::SalesEmailBounced,
+                46usize => Self::ChangeLeadPartition,
+                47usize => Self::ChangeRevenueStage,
+                48usize => Self::ChangeRevenueStageManually,
+                49usize => Self::ComputeDataValue,
+                50usize => Self::ChangeStatusInProgression,
+                51usize => Self::ChangeFieldInProgram,
+                52usize => Self::EnrichWithDatacom,
+                53usize => Self::ChangeSegment,
+                54usize => Self::ResolveRuleset,
+                55usize => Self::SmartCampaignTest,
+                56usize => Self::SmartCampaignTestTrigger,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ForeignSysType {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=3usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Custom,
+                1usize => Self::Sfdc,
+                2usize => Self::Netsuite,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ReqCampSourceType {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=2usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Mktows,
+                1usize => Self::Sales,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ListKeyType {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=3usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Mktolistname,
+                1usize => Self::Mktosalesuserid,
+                2usize => Self::Sfdcleadownerid,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ListOperationType {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=3usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Addtolist,
+                1usize => Self::Ismemberoflist,
+                2usize => Self::Removefromlist,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SyncOperationEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=3usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Upsert,
+                1usize => Self::Insert,
+                2usize => Self::Update,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SyncStatusEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=6usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Created,
+                1usize => Self::Updated,
+                2usize => Self::Deleted,
+                3usize => Self::Failed,
+                4usize => Self::Unchanged,
+                5usize => Self::Skipped,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadMergeStatusEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=2usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Merged,
+                1usize => Self::Failed,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObjStatusEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=6usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Created,
+                1usize => Self::Updated,
+                2usize => Self::Deleted,
+                3usize => Self::Failed,
+                4usize => Self::Unchanged,
+                5usize => Self::Skipped,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObjectTypeEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=3usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Opportunity,
+                1usize => Self::OpportunityLeadRole,
+                2usize => Self::Program,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ComparisonEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=6usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Eq,
+                1usize => Self::Ne,
+                2usize => Self::Lt,
+                3usize => Self::Le,
+                4usize => Self::Gt,
+                5usize => Self::Ge,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ImportToListStatusEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=4usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Processing,
+                1usize => Self::Complete,
+                2usize => Self::Failed,
+                3usize => Self::Canceled,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ImportToListModeEnum {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (0..=2usize, ::mktows_runtime::arbitrary::token())
+            .prop_map(|(pick, token)| match pick {
+                0usize => Self::Upsertleads,
+                1usize => Self::Listonly,
+                _ => Self::from(token.as_str()),
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfString {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { string_item: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfInteger {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { integer_item: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfBase64Binary {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::arbitrary::base64_binary(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { base64_binary: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for Attrib {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::xml_string(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self { name: v1, value: v2 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfAttrib {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<Attrib>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { attrib: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for Attribute {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::xml_string(),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                attr_name: v1,
+                attr_type: v2,
+                attr_value: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfAttribute {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<Attribute>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { attribute: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for TypeAttrib {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttrib>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                attr_type: v1,
+                attr_list: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfTypeAttrib {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<TypeAttrib>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { type_attrib: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfKeyList {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { key_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for VersionedItem {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i64>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::date_time(),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5),)| Self {
+                id: v1,
+                name: v2,
+                r#type: v3,
+                description: v4,
+                timestamp: v5,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfVersionedItem {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<VersionedItem>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { versioned_item: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadKey {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<LeadKeyRef>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                key_type: v1,
+                key_value: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfLeadKey {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<LeadKey>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { lead_key: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ForeignSysType>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5),)| Self {
+                id: v1,
+                email: v2,
+                foreign_sys_person_id: v3,
+                foreign_sys_type: v4,
+                lead_attribute_list: v5,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfLeadRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<LeadRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { lead_record: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SyncStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<LeadSyncStatus>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                lead_id: v1,
+                status: v2,
+                error: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfSyncStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<SyncStatus>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { sync_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MergeStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfInteger>(),
+                ),
+                ::mktows_runtime::proptest::arbitrary::any::<LeadMergeStatusEnum>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                winning_lead_id: v1,
+                losing_lead_id_list: v2,
+                status: v3,
+                error: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadSelector {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ::mktows_runtime::proptest::strategy::Union::new([
+                ::mktows_runtime::proptest::arbitrary::any::<LastUpdateAtSelector>()
+                    .prop_map(Self::LastUpdateAtSelector)
+                    .boxed(),
+                ::mktows_runtime::proptest::arbitrary::any::<StaticListSelector>()
+                    .prop_map(Self::StaticListSelector)
+                    .boxed(),
+                ::mktows_runtime::proptest::arbitrary::any::<LeadKeySelector>()
+                    .prop_map(Self::LeadKeySelector)
+                    .boxed(),
+            ])
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LastUpdateAtSelector {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::arbitrary::date_time(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                latest_updated_at: v1,
+                oldest_updated_at: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for StaticListSelector {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                static_list_name: v1,
+                static_list_id: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadKeySelector {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<LeadKeyRef>(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfString>(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                key_type: v1,
+                key_values: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<LeadKey>(),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self { lead_key: v1, status: v2 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfLeadStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<LeadStatus>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { lead_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ListKey {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ListKeyType>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                key_type: v1,
+                key_value: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfActivityType {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<ActivityType>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { activity_type: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ActivityTypeFilter {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfActivityType>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfActivityType>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                include_types: v1,
+                exclude_types: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for StreamPosition {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                latest_created_at: v1,
+                oldest_created_at: v2,
+                activity_created_at: v3,
+                offset: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ActivityRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::arbitrary::date_time(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+            (
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6, v7, v8, v9, v10), (v11,))| Self {
+                id: v1,
+                activity_date_time: v2,
+                activity_type: v3,
+                mktg_asset_name: v4,
+                activity_attributes: v5,
+                campaign: v6,
+                person_name: v7,
+                mkt_person_id: v8,
+                foreign_sys_id: v9,
+                org_name: v10,
+                foreign_sys_org_id: v11,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfActivityRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<ActivityRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { activity_record: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadChangeRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::arbitrary::date_time(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::xml_string(),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6, v7),)| Self {
+                id: v1,
+                activity_date_time: v2,
+                activity_type: v3,
+                mktg_asset_name: v4,
+                activity_attributes: v5,
+                campaign: v6,
+                mkt_person_id: v7,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfLeadChangeRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<LeadChangeRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { lead_change_record: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for CampaignRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::xml_string(),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                id: v1,
+                name: v2,
+                description: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfCampaignRecord {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<CampaignRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { campaign_record: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObject {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<Attrib>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttrib>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfTypeAttrib>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<
+                        ArrayOfMObjAssociation,
+                    >(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6, v7, v8),)| Self {
+                r#type: v1,
+                id: v2,
+                external_key: v3,
+                created_at: v4,
+                updated_at: v5,
+                attrib_list: v6,
+                type_attrib_list: v7,
+                association_list: v8,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfMObject {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<MObject>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { m_object: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObjAssociation {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<Attrib>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                m_obj_type: v1,
+                id: v2,
+                external_key: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfMObjAssociation {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<MObjAssociation>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { m_obj_association: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObjStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<Attrib>(),
+                ),
+                ::mktows_runtime::proptest::arbitrary::any::<MObjStatusEnum>(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                id: v1,
+                external_key: v2,
+                status: v3,
+                error: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfMObjStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<MObjStatus>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { m_obj_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObjCriteria {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::arbitrary::any::<ComparisonEnum>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                attr_name: v1,
+                comparison: v2,
+                attr_value: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfMObjCriteria {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<MObjCriteria>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { m_obj_criteria: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObjectMetadata {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfMObjFieldMetadata>(),
+                ::mktows_runtime::arbitrary::date_time(),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6),)| Self {
+                name: v1,
+                description: v2,
+                is_custom: v3,
+                is_virtual: v4,
+                field_list: v5,
+                updated_at: v6,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for MObjFieldMetadata {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+            ),
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::date_time(),
+            ),
+        )
+            .prop_map(|
+                ((v1, v2, v3, v4, v5, v6, v7, v8, v9, v10), (v11, v12, v13, v14))|
+            Self {
+                name: v1,
+                description: v2,
+                display_name: v3,
+                source_object: v4,
+                data_type: v5,
+                size: v6,
+                is_readonly: v7,
+                is_update_blocked: v8,
+                is_name: v9,
+                is_primary_key: v10,
+                is_custom: v11,
+                is_dynamic: v12,
+                dynamic_field_ref: v13,
+                updated_at: v14,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfMObjFieldMetadata {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<MObjFieldMetadata>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { field: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for CustomObj {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                custom_obj_key_list: v1,
+                custom_obj_attribute_list: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfCustomObj {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<CustomObj>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { custom_obj: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SyncCustomObjStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+                ::mktows_runtime::proptest::arbitrary::any::<SyncStatusEnum>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                obj_type_name: v1,
+                custom_obj_key_list: v2,
+                status: v3,
+                error: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfSyncCustomObjStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<SyncCustomObjStatus>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { sync_custom_obj_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for Tag {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfString>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self { r#type: v1, values: v2 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfTag {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<Tag>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { tag: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ProgressionStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttrib>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { progression_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfProgressionStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<ProgressionStatus>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self {
+                progression_status_item: v1,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for TagStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfProgressionStatus>(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                tag_value: v1,
+                status_list: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ArrayOfTagStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::proptest::arbitrary::any::<TagStatus>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { tag_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetLead {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<LeadKey>(),),)
+            .prop_map(|((v1,),)| Self { lead_key: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetLead {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfLeadRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                count: v1,
+                lead_record_list: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetLead {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetLead>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetMultipleLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<LeadSelector>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfString>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5),)| Self {
+                lead_selector: v1,
+                last_updated_at: v2,
+                stream_position: v3,
+                batch_size: v4,
+                include_attributes: v5,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetMultipleLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfLeadRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                return_count: v1,
+                remaining_count: v2,
+                new_stream_position: v3,
+                lead_record_list: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetMultipleLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetMultipleLeads>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsSyncLead {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<LeadRecord>(),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                lead_record: v1,
+                return_lead: v2,
+                marketo_cookie: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultSyncLead {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<SyncStatus>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<LeadRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                lead_id: v1,
+                sync_status: v2,
+                lead_record: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessSyncLead {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultSyncLead>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsSyncMultipleLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfLeadRecord>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                lead_record_list: v1,
+                dedup_enabled: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultSyncMultipleLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfSyncStatus>(),),)
+            .prop_map(|((v1,),)| Self { sync_status_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessSyncMultipleLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultSyncMultipleLeads>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsMergeLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfKeyList>(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                winning_lead_key_list: v1,
+                losing_lead_key_lists: v2,
+                merge_in_sales: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultMergeLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<MergeStatus>(),),)
+            .prop_map(|((v1,),)| Self { merge_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessMergeLeads {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultMergeLeads>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetLeadActivity {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<LeadKey>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ActivityTypeFilter>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<StreamPosition>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                lead_key: v1,
+                activity_filter: v2,
+                start_position: v3,
+                batch_size: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for LeadActivityList {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<StreamPosition>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfActivityRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                return_count: v1,
+                remaining_count: v2,
+                new_start_position: v3,
+                activity_record_list: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetLeadActivity {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<LeadActivityList>(),),)
+            .prop_map(|((v1,),)| Self { lead_activity_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetLeadChanges {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<StreamPosition>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ActivityTypeFilter>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfString>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<LeadSelector>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5),)| Self {
+                start_position: v1,
+                activity_filter: v2,
+                activity_name_filter: v3,
+                batch_size: v4,
+                lead_selector: v5,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetLeadChanges {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<StreamPosition>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<
+                        ArrayOfLeadChangeRecord,
+                    >(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                return_count: v1,
+                remaining_count: v2,
+                new_start_position: v3,
+                lead_change_record_list: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetLeadChanges {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetLeadChanges>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsListOperation {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ListOperationType>(),
+                ::mktows_runtime::proptest::arbitrary::any::<ListKey>(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfLeadKey>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                list_operation: v1,
+                list_key: v2,
+                list_member_list: v3,
+                strict: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultListOperation {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfLeadStatus>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                success: v1,
+                status_list: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessListOperation {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultListOperation>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsImportToList {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfString>(),
+                ::mktows_runtime::proptest::arbitrary::any::<ImportToListModeEnum>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6, v7),)| Self {
+                program_name: v1,
+                import_file_header: v2,
+                import_file_rows: v3,
+                import_list_mode: v4,
+                list_name: v5,
+                clear_list: v6,
+                campaign_name: v7,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultImportToList {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ImportToListStatusEnum>(),),)
+            .prop_map(|((v1,),)| Self { import_status: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessImportToList {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultImportToList>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetImportToListStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                program_name: v1,
+                list_name: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetImportToListStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ImportToListStatusEnum>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6, v7, v8, v9),)| Self {
+                status: v1,
+                started_time: v2,
+                ended_time: v3,
+                estimated_time: v4,
+                estimated_rows: v5,
+                rows_imported: v6,
+                rows_failed: v7,
+                rows_ignored: v8,
+                import_summary: v9,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetImportToListStatus {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetImportToListStatus>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsRequestCampaign {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ReqCampSourceType>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfLeadKey>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttrib>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6),)| Self {
+                source: v1,
+                campaign_id: v2,
+                lead_list: v3,
+                program_name: v4,
+                campaign_name: v5,
+                program_token_list: v6,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultRequestCampaign {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<bool>(),),)
+            .prop_map(|((v1,),)| Self { success: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessRequestCampaign {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultRequestCampaign>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsScheduleCampaign {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::date_time(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttrib>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5),)| Self {
+                program_name: v1,
+                campaign_name: v2,
+                campaign_run_at: v3,
+                clone_to_program_name: v4,
+                program_token_list: v5,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultScheduleCampaign {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<bool>(),),)
+            .prop_map(|((v1,),)| Self { success: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessScheduleCampaign {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultScheduleCampaign>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetCampaignsForSource {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ReqCampSourceType>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                source: v1,
+                name: v2,
+                exact_name: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetCampaignsForSource {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfCampaignRecord>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                return_count: v1,
+                campaign_record_list: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetCampaignsForSource {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetCampaignsForSource>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsListMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ::mktows_runtime::proptest::strategy::LazyJust::new(|| Self {}).boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultListMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::repeated(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { objects: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessListMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultListMObjects>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsDescribeMObject {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::arbitrary::xml_string(),),)
+            .prop_map(|((v1,),)| Self { object_name: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultDescribeMObject {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<MObjectMetadata>(),),)
+            .prop_map(|((v1,),)| Self { metadata: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessDescribeMObject {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultDescribeMObject>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<Attrib>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfMObjCriteria>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<
+                        ArrayOfMObjAssociation,
+                    >(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5, v6, v7),)| Self {
+                r#type: v1,
+                id: v2,
+                external_key: v3,
+                m_obj_criteria_list: v4,
+                m_obj_association_list: v5,
+                include_details: v6,
+                stream_position: v7,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<bool>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfMObject>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4),)| Self {
+                return_count: v1,
+                has_more: v2,
+                new_stream_position: v3,
+                m_object_list: v4,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetMObjects>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsSyncMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfMObject>(),
+                ::mktows_runtime::proptest::arbitrary::any::<SyncOperationEnum>(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                m_object_list: v1,
+                operation: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultSyncMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfMObjStatus>(),),)
+            .prop_map(|((v1,),)| Self { m_obj_status_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessSyncMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultSyncMObjects>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsDeleteMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfMObject>(),),)
+            .prop_map(|((v1,),)| Self { m_object_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultDeleteMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfMObjStatus>(),),)
+            .prop_map(|((v1,),)| Self { m_obj_status_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessDeleteMObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultDeleteMObjects>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::arbitrary::xml_string(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfAttribute>(),
+                ),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfString>(),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5),)| Self {
+                obj_type_name: v1,
+                stream_position: v2,
+                batch_size: v3,
+                custom_obj_key_list: v4,
+                include_attributes: v5,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::proptest::arbitrary::any::<i32>(),
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfCustomObj>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3, v4, v5),)| Self {
+                obj_type_name: v1,
+                return_count: v2,
+                remaining_count: v3,
+                new_stream_position: v4,
+                custom_obj_list: v5,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetCustomObjects>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsSyncCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfCustomObj>(),
+                ::mktows_runtime::arbitrary::nillable(
+                    ::mktows_runtime::proptest::arbitrary::any::<SyncOperationEnum>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1, v2, v3),)| Self {
+                obj_type_name: v1,
+                custom_obj_list: v2,
+                operation: v3,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultSyncCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfSyncCustomObjStatus>(),),)
+            .prop_map(|((v1,),)| Self {
+                sync_custom_obj_status_list: v1,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessSyncCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultSyncCustomObjects>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsDeleteCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::arbitrary::xml_string(),
+                ::mktows_runtime::proptest::arbitrary::any::<ArrayOfKeyList>(),
+            ),
+        )
+            .prop_map(|((v1, v2),)| Self {
+                obj_type_name: v1,
+                custom_obj_key_lists: v2,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultDeleteCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfSyncCustomObjStatus>(),),)
+            .prop_map(|((v1,),)| Self {
+                delete_custom_obj_status_list: v1,
+            })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessDeleteCustomObjects {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultDeleteCustomObjects>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetChannels {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<Tag>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { tag: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetChannels {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfTagStatus>(),),)
+            .prop_map(|((v1,),)| Self { tags: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetChannels {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetChannels>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ParamsGetTags {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        (
+            (
+                ::mktows_runtime::proptest::option::of(
+                    ::mktows_runtime::proptest::arbitrary::any::<ArrayOfTag>(),
+                ),
+            ),
+        )
+            .prop_map(|((v1,),)| Self { tag_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for ResultGetTags {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ArrayOfTag>(),),)
+            .prop_map(|((v1,),)| Self { tag_list: v1 })
+            .boxed()
+    }
+}
+#[cfg(feature = "proptest")]
+impl ::mktows_runtime::proptest::arbitrary::Arbitrary for SuccessGetTags {
+    type Parameters = ();
+    type Strategy = ::mktows_runtime::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with(_: ()) -> Self::Strategy {
+        use ::mktows_runtime::proptest::strategy::Strategy as _;
+        ((::mktows_runtime::proptest::arbitrary::any::<ResultGetTags>(),),)
+            .prop_map(|((v1,),)| Self { result: v1 })
+            .boxed()
+    }
+}
+/// Checks encode → decode = identity for `cases` random values of every schema type
+/// (absent/nil/value, unknown enumeration values, markup-significant strings).
+#[cfg(feature = "proptest")]
+pub fn check_round_trips(
+    cases: u32,
+) -> ::core::result::Result<(), ::std::string::String> {
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        AuthenticationHeaderInfo,
+    >("AuthenticationHeaderInfo", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        MktowsContextHeaderInfo,
+    >("MktowsContextHeaderInfo", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<LeadKeyRef>("LeadKeyRef", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        LeadSyncStatus,
+    >("LeadSyncStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ActivityType,
+    >("ActivityType", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ForeignSysType,
+    >("ForeignSysType", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ReqCampSourceType,
+    >("ReqCampSourceType", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<ListKeyType>("ListKeyType", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ListOperationType,
+    >("ListOperationType", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SyncOperationEnum,
+    >("SyncOperationEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SyncStatusEnum,
+    >("SyncStatusEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        LeadMergeStatusEnum,
+    >("LeadMergeStatusEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        MObjStatusEnum,
+    >("MObjStatusEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        MObjectTypeEnum,
+    >("MObjectTypeEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ComparisonEnum,
+    >("ComparisonEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ImportToListStatusEnum,
+    >("ImportToListStatusEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ImportToListModeEnum,
+    >("ImportToListModeEnum", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfString,
+    >("ArrayOfString", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfInteger,
+    >("ArrayOfInteger", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfBase64Binary,
+    >("ArrayOfBase64Binary", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<Attrib>("Attrib", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfAttrib,
+    >("ArrayOfAttrib", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<Attribute>("Attribute", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfAttribute,
+    >("ArrayOfAttribute", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<TypeAttrib>("TypeAttrib", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfTypeAttrib,
+    >("ArrayOfTypeAttrib", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfKeyList,
+    >("ArrayOfKeyList", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        VersionedItem,
+    >("VersionedItem", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfVersionedItem,
+    >("ArrayOfVersionedItem", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<LeadKey>("LeadKey", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfLeadKey,
+    >("ArrayOfLeadKey", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<LeadRecord>("LeadRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfLeadRecord,
+    >("ArrayOfLeadRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<SyncStatus>("SyncStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfSyncStatus,
+    >("ArrayOfSyncStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<MergeStatus>("MergeStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        LeadSelector,
+    >("LeadSelector", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        LastUpdateAtSelector,
+    >("LastUpdateAtSelector", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        StaticListSelector,
+    >("StaticListSelector", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        LeadKeySelector,
+    >("LeadKeySelector", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<LeadStatus>("LeadStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfLeadStatus,
+    >("ArrayOfLeadStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<ListKey>("ListKey", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfActivityType,
+    >("ArrayOfActivityType", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ActivityTypeFilter,
+    >("ActivityTypeFilter", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        StreamPosition,
+    >("StreamPosition", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ActivityRecord,
+    >("ActivityRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfActivityRecord,
+    >("ArrayOfActivityRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        LeadChangeRecord,
+    >("LeadChangeRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfLeadChangeRecord,
+    >("ArrayOfLeadChangeRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        CampaignRecord,
+    >("CampaignRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfCampaignRecord,
+    >("ArrayOfCampaignRecord", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<MObject>("MObject", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfMObject,
+    >("ArrayOfMObject", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        MObjAssociation,
+    >("MObjAssociation", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfMObjAssociation,
+    >("ArrayOfMObjAssociation", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<MObjStatus>("MObjStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfMObjStatus,
+    >("ArrayOfMObjStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        MObjCriteria,
+    >("MObjCriteria", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfMObjCriteria,
+    >("ArrayOfMObjCriteria", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        MObjectMetadata,
+    >("MObjectMetadata", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        MObjFieldMetadata,
+    >("MObjFieldMetadata", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfMObjFieldMetadata,
+    >("ArrayOfMObjFieldMetadata", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<CustomObj>("CustomObj", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfCustomObj,
+    >("ArrayOfCustomObj", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SyncCustomObjStatus,
+    >("SyncCustomObjStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfSyncCustomObjStatus,
+    >("ArrayOfSyncCustomObjStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<Tag>("Tag", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<ArrayOfTag>("ArrayOfTag", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ProgressionStatus,
+    >("ProgressionStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfProgressionStatus,
+    >("ArrayOfProgressionStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<TagStatus>("TagStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ArrayOfTagStatus,
+    >("ArrayOfTagStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetLead,
+    >("ParamsGetLead", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetLead,
+    >("ResultGetLead", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetLead,
+    >("SuccessGetLead", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetMultipleLeads,
+    >("ParamsGetMultipleLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetMultipleLeads,
+    >("ResultGetMultipleLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetMultipleLeads,
+    >("SuccessGetMultipleLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsSyncLead,
+    >("ParamsSyncLead", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultSyncLead,
+    >("ResultSyncLead", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessSyncLead,
+    >("SuccessSyncLead", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsSyncMultipleLeads,
+    >("ParamsSyncMultipleLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultSyncMultipleLeads,
+    >("ResultSyncMultipleLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessSyncMultipleLeads,
+    >("SuccessSyncMultipleLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsMergeLeads,
+    >("ParamsMergeLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultMergeLeads,
+    >("ResultMergeLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessMergeLeads,
+    >("SuccessMergeLeads", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetLeadActivity,
+    >("ParamsGetLeadActivity", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        LeadActivityList,
+    >("LeadActivityList", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetLeadActivity,
+    >("SuccessGetLeadActivity", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetLeadChanges,
+    >("ParamsGetLeadChanges", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetLeadChanges,
+    >("ResultGetLeadChanges", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetLeadChanges,
+    >("SuccessGetLeadChanges", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsListOperation,
+    >("ParamsListOperation", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultListOperation,
+    >("ResultListOperation", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessListOperation,
+    >("SuccessListOperation", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsImportToList,
+    >("ParamsImportToList", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultImportToList,
+    >("ResultImportToList", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessImportToList,
+    >("SuccessImportToList", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetImportToListStatus,
+    >("ParamsGetImportToListStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetImportToListStatus,
+    >("ResultGetImportToListStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetImportToListStatus,
+    >("SuccessGetImportToListStatus", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsRequestCampaign,
+    >("ParamsRequestCampaign", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultRequestCampaign,
+    >("ResultRequestCampaign", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessRequestCampaign,
+    >("SuccessRequestCampaign", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsScheduleCampaign,
+    >("ParamsScheduleCampaign", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultScheduleCampaign,
+    >("ResultScheduleCampaign", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessScheduleCampaign,
+    >("SuccessScheduleCampaign", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetCampaignsForSource,
+    >("ParamsGetCampaignsForSource", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetCampaignsForSource,
+    >("ResultGetCampaignsForSource", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetCampaignsForSource,
+    >("SuccessGetCampaignsForSource", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsListMObjects,
+    >("ParamsListMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultListMObjects,
+    >("ResultListMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessListMObjects,
+    >("SuccessListMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsDescribeMObject,
+    >("ParamsDescribeMObject", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultDescribeMObject,
+    >("ResultDescribeMObject", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessDescribeMObject,
+    >("SuccessDescribeMObject", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetMObjects,
+    >("ParamsGetMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetMObjects,
+    >("ResultGetMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetMObjects,
+    >("SuccessGetMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsSyncMObjects,
+    >("ParamsSyncMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultSyncMObjects,
+    >("ResultSyncMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessSyncMObjects,
+    >("SuccessSyncMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsDeleteMObjects,
+    >("ParamsDeleteMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultDeleteMObjects,
+    >("ResultDeleteMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessDeleteMObjects,
+    >("SuccessDeleteMObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetCustomObjects,
+    >("ParamsGetCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetCustomObjects,
+    >("ResultGetCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetCustomObjects,
+    >("SuccessGetCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsSyncCustomObjects,
+    >("ParamsSyncCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultSyncCustomObjects,
+    >("ResultSyncCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessSyncCustomObjects,
+    >("SuccessSyncCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsDeleteCustomObjects,
+    >("ParamsDeleteCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultDeleteCustomObjects,
+    >("ResultDeleteCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessDeleteCustomObjects,
+    >("SuccessDeleteCustomObjects", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetChannels,
+    >("ParamsGetChannels", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetChannels,
+    >("ResultGetChannels", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetChannels,
+    >("SuccessGetChannels", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ParamsGetTags,
+    >("ParamsGetTags", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        ResultGetTags,
+    >("ResultGetTags", cases)?;
+    ::mktows_runtime::arbitrary::check_round_trip::<
+        SuccessGetTags,
+    >("SuccessGetTags", cases)?;
+    ::core::result::Result::Ok(())
+}

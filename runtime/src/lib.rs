@@ -3,6 +3,8 @@
 //! Generated code names everything here by full path; see `docs/runtime-contract.md` in the
 //! repository for the contract between the two.
 
+#[cfg(feature = "proptest")]
+pub mod arbitrary;
 pub mod binary;
 pub mod client;
 pub mod config;
@@ -27,3 +29,7 @@ pub use limit::{Limiter, Limits};
 pub use retry::RetryPolicy;
 pub use transport::{HttpTransport, Transport};
 pub use xml::Nillable;
+
+/// proptest, for generated `Arbitrary` impls (feature `proptest`).
+#[cfg(feature = "proptest")]
+pub use proptest;

@@ -4,6 +4,7 @@
 //! Generated code names everything outside itself by absolute path (`::core::option::Option`,
 //! `::mktows_runtime::…`), so a schema type called `Option` or `Result` cannot capture a name.
 
+mod arbitrary;
 mod service;
 mod types;
 
@@ -21,17 +22,37 @@ pub enum Target {
     Include,
 }
 
+/// What to generate besides the types, client and server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Where the output goes.
+    pub target: Target,
+    /// Also emit proptest `Arbitrary` impls and `check_round_trips`, behind the generated
+    /// crate's `proptest` feature (which must forward to `mktows-runtime/proptest`).
+    pub proptest: bool,
+}
+
+impl Options {
+    /// Plain output for `target`.
+    pub fn new(target: Target) -> Self {
+        Options {
+            target,
+            proptest: false,
+        }
+    }
+}
+
 /// Renders the model as formatted Rust source.
-pub fn render(model: &Model, target: Target, source_name: &str) -> Result<String, String> {
-    let tokens = tokens(model, target, source_name);
+pub fn render(model: &Model, options: Options, source_name: &str) -> Result<String, String> {
+    let tokens = tokens(model, options, source_name);
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
 /// The token stream of the whole output.
-pub fn tokens(model: &Model, target: Target, source_name: &str) -> TokenStream {
-    let header = match target {
+pub fn tokens(model: &Model, options: Options, source_name: &str) -> TokenStream {
+    let header = match options.target {
         Target::CrateRoot => {
             let docs = doc_attrs_inner(&crate_doc(model, source_name));
             quote! {
@@ -52,6 +73,11 @@ pub fn tokens(model: &Model, target: Target, source_name: &str) -> TokenStream {
         .enumerate()
         .map(|(i, _)| types::type_def(model, i));
     let service = service::service(model);
+    let arbitrary = if options.proptest {
+        arbitrary::arbitrary(model)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #header
 
@@ -64,6 +90,8 @@ pub fn tokens(model: &Model, target: Target, source_name: &str) -> TokenStream {
         #(#types)*
 
         #service
+
+        #arbitrary
     }
 }
 

@@ -253,6 +253,41 @@ pub struct Operation {
     pub headers: Vec<usize>,
 }
 
+/// Whether the type at `from` can reach the type at `target` through fields (and abstract-type
+/// variants). `through_repeated` decides whether `Vec` fields count: they do not for sizing
+/// (a `Vec` has a fixed size) but do for generating values (which must terminate).
+pub fn reaches(types: &[TypeDef], from: usize, target: usize, through_repeated: bool) -> bool {
+    let mut stack = vec![from];
+    let mut seen = vec![false; types.len()];
+    while let Some(t) = stack.pop() {
+        if t == target {
+            return true;
+        }
+        if std::mem::replace(&mut seen[t], true) {
+            continue;
+        }
+        match &types[t].kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    let repeated = matches!(f.occurs, Occurs::Repeated | Occurs::RepeatedNillable);
+                    if let TypeRef::Defined(j) = f.ty
+                        && (through_repeated || !repeated)
+                    {
+                        stack.push(j);
+                    }
+                }
+            }
+            TypeKind::Choice(c) => stack.extend(&c.variants),
+            TypeKind::Alias {
+                target: TypeRef::Defined(j),
+                ..
+            } => stack.push(*j),
+            _ => {}
+        }
+    }
+    false
+}
+
 struct Builder<'a> {
     file: &'a str,
     wsdl: &'a ast::Wsdl,
@@ -579,39 +614,6 @@ impl<'a> Builder<'a> {
         Ok(TypeKind::Struct(Struct { fields, extends }))
     }
 
-    /// Types reachable from `from` without going through a `Vec` (which has a fixed size).
-    fn reaches(&self, from: usize, target: usize) -> bool {
-        let mut stack = vec![from];
-        let mut seen = vec![false; self.types.len()];
-        while let Some(t) = stack.pop() {
-            if t == target {
-                return true;
-            }
-            if std::mem::replace(&mut seen[t], true) {
-                continue;
-            }
-            match &self.types[t].kind {
-                TypeKind::Struct(s) => {
-                    for f in &s.fields {
-                        if let (TypeRef::Defined(j), false) = (
-                            f.ty,
-                            matches!(f.occurs, Occurs::Repeated | Occurs::RepeatedNillable),
-                        ) {
-                            stack.push(j);
-                        }
-                    }
-                }
-                TypeKind::Choice(c) => stack.extend(&c.variants),
-                TypeKind::Alias {
-                    target: TypeRef::Defined(j),
-                    ..
-                } => stack.push(*j),
-                _ => {}
-            }
-        }
-        false
-    }
-
     fn box_recursive_fields(&mut self) {
         let mut boxes = Vec::new();
         for (i, t) in self.types.iter().enumerate() {
@@ -620,7 +622,7 @@ impl<'a> Builder<'a> {
                     if let TypeRef::Defined(j) = f.ty {
                         let sized_by_vec =
                             matches!(f.occurs, Occurs::Repeated | Occurs::RepeatedNillable);
-                        if !sized_by_vec && self.reaches(j, i) {
+                        if !sized_by_vec && reaches(&self.types, j, i, false) {
                             boxes.push((i, k));
                         }
                     }

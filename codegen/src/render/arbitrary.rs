@@ -2,7 +2,7 @@
 //! feature, and a `check_round_trips` function listing every type (option `--proptest`).
 
 use super::{ident, type_tokens};
-use crate::model::{Builtin, Field, Model, Occurs, TypeKind, TypeRef};
+use crate::model::{Builtin, Field, Model, Occurs, TypeKind, TypeRef, reaches};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -75,34 +75,6 @@ pub(super) fn arbitrary(model: &Model) -> TokenStream {
     }
 }
 
-/// Whether `from` can reach `target` through any field, `Vec`s included: such fields get an
-/// empty strategy, since building `any::<T>()` for them would never end.
-fn reaches(model: &Model, from: usize, target: usize) -> bool {
-    let mut stack = vec![from];
-    let mut seen = vec![false; model.types.len()];
-    while let Some(t) = stack.pop() {
-        if t == target {
-            return true;
-        }
-        if std::mem::replace(&mut seen[t], true) {
-            continue;
-        }
-        match &model.types[t].kind {
-            TypeKind::Struct(s) => stack.extend(s.fields.iter().filter_map(|f| match f.ty {
-                TypeRef::Defined(j) => Some(j),
-                TypeRef::Builtin(_) => None,
-            })),
-            TypeKind::Choice(c) => stack.extend(&c.variants),
-            TypeKind::Alias {
-                target: TypeRef::Defined(j),
-                ..
-            } => stack.push(*j),
-            _ => {}
-        }
-    }
-    false
-}
-
 fn value_strategy(model: &Model, ty: TypeRef) -> TokenStream {
     match ty {
         TypeRef::Builtin(b) => match b {
@@ -126,7 +98,9 @@ fn value_strategy(model: &Model, ty: TypeRef) -> TokenStream {
 }
 
 fn field_strategy(model: &Model, owner: usize, f: &Field) -> TokenStream {
-    let cyclic = matches!(f.ty, TypeRef::Defined(j) if reaches(model, j, owner));
+    // Building `any::<T>()` for a field that leads back to its owner would never end, so such
+    // fields (rare, recursive schemas) get an empty value.
+    let cyclic = matches!(f.ty, TypeRef::Defined(j) if reaches(&model.types, j, owner, true));
     let value = value_strategy(model, f.ty);
     let shaped = match (f.occurs, cyclic) {
         (Occurs::Required, _) => value,

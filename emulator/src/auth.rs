@@ -65,7 +65,10 @@ fn parse_instant(text: &str, lenient: bool) -> Option<i64> {
         return dt.to_unix_seconds();
     }
     if lenient {
-        return legacy_form(text)?.parse::<DateTime>().ok()?.to_unix_seconds();
+        return legacy_form(text)?
+            .parse::<DateTime>()
+            .ok()?
+            .to_unix_seconds();
     }
     None
 }

@@ -86,7 +86,7 @@ impl Default for Config {
             import_processing_polls: 1,
             utc_offset_minutes: -6 * 60,
             max_request_bytes: 32 * 1024 * 1024,
-            max_recorded_requests: 100_000,
+            max_recorded_requests: 10_000,
         }
     }
 }

@@ -110,8 +110,7 @@ impl FromStr for InjectionRule {
         match s.rsplit_once('*') {
             Some((inj, n)) => Ok(InjectionRule::times(
                 inj.parse()?,
-                n.parse()
-                    .map_err(|_| ParseInjectionError(s.to_owned()))?,
+                n.parse().map_err(|_| ParseInjectionError(s.to_owned()))?,
             )),
             None => Ok(InjectionRule::always(s.parse()?)),
         }
@@ -192,7 +191,10 @@ mod tests {
     fn counted_rules_expire_and_specific_beats_wildcard() {
         let i = Injector::default();
         i.set("*", InjectionRule::always(Injection::Http503));
-        i.set("getLead", InjectionRule::times(Injection::DropConnection, 1));
+        i.set(
+            "getLead",
+            InjectionRule::times(Injection::DropConnection, 1),
+        );
         assert_eq!(i.take("getLead"), Some(Injection::DropConnection));
         assert_eq!(i.take("getLead"), Some(Injection::Http503));
         i.clear_all();

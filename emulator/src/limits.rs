@@ -92,7 +92,11 @@ impl Throttle {
         let now_ms = unix_millis(now);
         if let Some(rate) = s.limits.rate {
             let window = i64::try_from(rate.window.as_millis()).unwrap_or(i64::MAX);
-            while s.starts.front().is_some_and(|&t| t <= now_ms - window) {
+            while s
+                .starts
+                .front()
+                .is_some_and(|&t| t <= now_ms.saturating_sub(window))
+            {
                 s.starts.pop_front();
             }
             if s.starts.len() >= rate.max_calls {

@@ -15,7 +15,7 @@ use crate::retry::{Decision, RetryPolicy, RetryState, changes_data};
 use crate::sign::{Clock, Signer, UtcOffset, format_timestamp};
 use crate::soap::{self, SoapFault};
 use crate::transport::{HttpRequest, HttpResponse, HttpTransport, Transport};
-use crate::xml::{Decode, EncodeError, ReadLimits, Writer};
+use crate::xml::{Decode, DecodeError, DecodeErrorKind, EncodeError, ReadLimits, Writer};
 
 /// Writes the signed `AuthenticationHeader` element (generated per service, since the header's
 /// element names come from the WSDL).
@@ -375,8 +375,50 @@ fn scrub(err: Error, user_id: &str, signature: &str) -> Error {
             content_type,
             body_excerpt: clean(body_excerpt),
         },
+        // The offending text, element names and parser messages come from the response.
+        Error::Decode {
+            http_status,
+            source,
+        } => Error::Decode {
+            http_status,
+            source: scrub_decode(&source, &clean),
+        },
         other => other,
     }
+}
+
+/// [`scrub`] for the server-provided parts of a decode error.
+fn scrub_decode(e: &DecodeError, clean: &impl Fn(String) -> String) -> DecodeError {
+    use DecodeErrorKind as K;
+    let kind = match e.kind().clone() {
+        K::Malformed(m) => K::Malformed(clean(m)),
+        K::UndefinedEntity(name) => K::UndefinedEntity(clean(name)),
+        K::ElementInSimpleContent { found } => K::ElementInSimpleContent {
+            found: clean(found),
+        },
+        K::InvalidValue { message, text } => K::InvalidValue {
+            message: clean(message),
+            text: clean(text),
+        },
+        K::InvalidNil { value } => K::InvalidNil {
+            value: clean(value),
+        },
+        K::UnboundPrefix { prefix } => K::UnboundPrefix {
+            prefix: clean(prefix),
+        },
+        K::UnexpectedElement { expected, found } => K::UnexpectedElement {
+            expected: clean(expected),
+            found: clean(found),
+        },
+        K::Custom(m) => K::Custom(clean(m)),
+        k @ (K::Doctype
+        | K::InvalidUtf8
+        | K::TooDeep { .. }
+        | K::UnexpectedEof
+        | K::Duplicate
+        | K::Missing) => k,
+    };
+    DecodeError::new(clean(e.path().to_owned()), kind, e.location())
 }
 
 /// Turns a response into the decoded value or the matching error.
@@ -516,5 +558,53 @@ mod tests {
         let m = mask_raw(b"<q:mktowsUserId>ab</q:mktowsUserId><b>ab</b>", "ab", "");
         assert_eq!(m, "<q:mktowsUserId>***</q:mktowsUserId><b>ab</b>");
         assert_eq!(mask_element_text("<a", "a"), "<a");
+    }
+
+    /// Regression: a response that echoed the signature into a value that did not decode
+    /// used to put the signature in `Error::Decode` (and so in the retry log line).
+    #[test]
+    fn scrubs_decode_errors() {
+        let sig = "c2f197abf02b50b73d65727f29366a20975e01d1";
+        let id = "demo_user_0001";
+        let decode = |path: String, kind| Error::Decode {
+            http_status: 200,
+            source: DecodeError::new(path, kind, None),
+        };
+        let e = scrub(
+            decode(
+                format!("s{sig}/count"),
+                DecodeErrorKind::InvalidValue {
+                    message: "invalid xs:int".into(),
+                    text: format!("{id}:{sig}"),
+                },
+            ),
+            id,
+            sig,
+        );
+        assert_eq!(
+            e.to_string(),
+            r#"could not decode the response (HTTP 200): at s***/count: invalid xs:int "***:***""#
+        );
+        let e = scrub(
+            decode(
+                String::new(),
+                DecodeErrorKind::UnexpectedElement {
+                    expected: "successGetLead".into(),
+                    found: format!("x{sig}"),
+                },
+            ),
+            id,
+            sig,
+        );
+        assert_eq!(
+            e.to_string(),
+            "could not decode the response (HTTP 200): at document root: expected successGetLead, found x***"
+        );
+        // Nothing to mask: unchanged.
+        let plain = decode("a/b".into(), DecodeErrorKind::Missing);
+        assert_eq!(
+            scrub(plain, id, sig).to_string(),
+            "could not decode the response (HTTP 200): at a/b: missing required element"
+        );
     }
 }

@@ -302,6 +302,9 @@ struct Frame<'i> {
     /// Name and count of the last run of same-name children, for their `index`.
     last_child: &'i [u8],
     last_count: u32,
+    /// No default namespace is in scope at this element, so an unprefixed child without
+    /// attributes (which could declare one) is in no namespace: no resolver lookup needed.
+    no_default_ns: bool,
 }
 
 /// Text collected from a simple-typed element: borrowed from the input when it is one plain
@@ -716,6 +719,10 @@ impl<'i> Reader<'i> {
         let index = *count;
         let id = self.next_id;
         self.next_id += 1;
+        let has_attributes = !is_xml_ws(e.attributes_raw());
+        // At document level no default namespace is declared.
+        let inherits_no_default =
+            !has_attributes && self.stack.last().is_none_or(|f| f.no_default_ns);
         self.stack.push(Frame {
             local,
             id,
@@ -724,6 +731,7 @@ impl<'i> Reader<'i> {
             empty,
             last_child: b"",
             last_count: 0,
+            no_default_ns: inherits_no_default,
         });
         if self.stack.len() > self.limits.max_depth {
             return Err(self.error_at_offset(
@@ -736,10 +744,26 @@ impl<'i> Reader<'i> {
 
         let mut extra: Option<Box<Extra>> = None;
         // `raw` and `local` are the same slice exactly when the name has no prefix; then only a
-        // default namespace can apply and the name need not be split again.
+        // default namespace can apply and the name need not be split again. Without attributes
+        // the element declares nothing, so its scope is its parent's: when that has no default
+        // namespace (the mktows case, where every child element is unqualified), the lookup is
+        // skipped.
+        let mut no_default_ns = inherits_no_default;
         let resolved = if raw.len() == local.len() {
-            self.inner.resolver().resolve_prefix(None, true)
+            if inherits_no_default {
+                ResolveResult::Unbound
+            } else {
+                let r = self.inner.resolver().resolve_prefix(None, true);
+                no_default_ns = matches!(r, ResolveResult::Unbound);
+                r
+            }
         } else {
+            if !inherits_no_default {
+                no_default_ns = matches!(
+                    self.inner.resolver().resolve_prefix(None, true),
+                    ResolveResult::Unbound
+                );
+            }
             self.inner.resolver().resolve_element(qname).0
         };
         match resolved {
@@ -753,10 +777,13 @@ impl<'i> Reader<'i> {
                 );
             }
         }
+        if let Some(f) = self.stack.last_mut() {
+            f.no_default_ns = no_default_ns;
+        }
 
         let mut nil = false;
         // Most elements have no attributes: skip the attribute parser entirely for them.
-        if !is_xml_ws(e.attributes_raw()) {
+        if has_attributes {
             for attr in e.attributes().with_checks(false) {
                 let attr = attr.map_err(|err| self.malformed(format!("bad attribute: {err}")))?;
                 let (name, prefix) = attr.key.decompose();
@@ -1309,6 +1336,61 @@ mod tests {
                 vec![(Some(b"leadKey".to_vec()), b"leadKey".to_vec(), None)]
             );
         }
+    }
+
+    /// Every element below the root, in document order: (local name, namespace).
+    struct Flat(Vec<(String, Option<String>)>);
+
+    impl Decode for Flat {
+        fn decode(r: &mut Reader<'_>, _start: &Start<'_>) -> Result<Self, DecodeError> {
+            fn walk(
+                r: &mut Reader<'_>,
+                out: &mut Vec<(String, Option<String>)>,
+            ) -> Result<(), DecodeError> {
+                while let Some(c) = r.next_child()? {
+                    out.push((
+                        String::from_utf8_lossy(c.local_name()).into_owned(),
+                        c.namespace()
+                            .map(|n| String::from_utf8_lossy(n).into_owned()),
+                    ));
+                    walk(r, out)?;
+                }
+                Ok(())
+            }
+            let mut out = Vec::new();
+            walk(r, &mut out)?;
+            Ok(Flat(out))
+        }
+    }
+
+    #[test]
+    fn default_namespace_scope_is_inherited_through_elements_without_attributes() {
+        // The reader skips the resolver for attribute-less elements whose parent has no
+        // default namespace in scope; every other case must still resolve exactly.
+        let Flat(v) = decode_root(concat!(
+            r#"<p:root xmlns:p="urn:p"><a><b/></a>"#,
+            r#"<c xmlns="urn:d"><d><e/></d><f xmlns=""><g/></f><p:h><i/></p:h></c>"#,
+            r#"<j><k xmlns="urn:k"/><l/></j><m x="1"><n/></m></p:root>"#,
+        ))
+        .unwrap();
+        let d = |s: &str| Some(s.to_owned());
+        let expected: Vec<(String, Option<String>)> = vec![
+            ("a".into(), None),
+            ("b".into(), None),
+            ("c".into(), d("urn:d")),
+            ("d".into(), d("urn:d")),
+            ("e".into(), d("urn:d")),
+            ("f".into(), None),
+            ("g".into(), None),
+            ("h".into(), d("urn:p")),
+            ("i".into(), d("urn:d")),
+            ("j".into(), None),
+            ("k".into(), d("urn:k")),
+            ("l".into(), None),
+            ("m".into(), None),
+            ("n".into(), None),
+        ];
+        assert_eq!(v, expected);
     }
 
     #[test]

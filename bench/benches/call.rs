@@ -22,7 +22,12 @@ fn main() {
     let client = bench_client();
     let params = schedule_params();
     let direct = Direct::new();
-    assert!(rt.block_on(client.schedule_campaign(&params)).expect("call").result.success);
+    assert!(
+        rt.block_on(client.schedule_campaign(&params))
+            .expect("call")
+            .result
+            .success
+    );
 
     let mut g = c.benchmark_group("call");
     g.bench_function("client_schedule_campaign", |b| {

@@ -27,7 +27,9 @@ fn main() {
     let mut g = c.benchmark_group("codegen");
     g.sample_size(20);
     g.bench_function("generate_end_to_end", |b| {
-        b.iter(|| mktows_codegen::generate(file, black_box(&bytes), Target::CrateRoot).expect("generates"))
+        b.iter(|| {
+            mktows_codegen::generate(file, black_box(&bytes), Target::CrateRoot).expect("generates")
+        })
     });
     g.bench_function("parse_wsdl", |b| {
         b.iter(|| parse::parse_wsdl_bytes(file, black_box(&bytes)).expect("parses"))

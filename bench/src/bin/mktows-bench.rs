@@ -18,20 +18,23 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let num = |i: usize, default: usize| -> usize {
         args.get(i)
-            .map(|s| s.parse().unwrap_or_else(|_| usage(&format!("not a number: {s}"))))
+            .map(|s| {
+                s.parse()
+                    .unwrap_or_else(|_| usage(&format!("not a number: {s}")))
+            })
             .unwrap_or(default)
     };
     match args.first().map(String::as_str) {
         Some("gen") => {
-            let path = data::write_leads_file(
-                num(1, data::DECODE_LEADS),
-                num(2, data::DECODE_ATTRS),
-            )
-            .unwrap_or_else(|e| fail(&format!("cannot write the data file: {e}")));
+            let path =
+                data::write_leads_file(num(1, data::DECODE_LEADS), num(2, data::DECODE_ATTRS))
+                    .unwrap_or_else(|e| fail(&format!("cannot write the data file: {e}")));
             println!("{}", path.display());
         }
         Some("decode-mbps") => {
-            let file = args.get(1).unwrap_or_else(|| usage("decode-mbps needs a FILE"));
+            let file = args
+                .get(1)
+                .unwrap_or_else(|| usage("decode-mbps needs a FILE"));
             let secs = num(2, 3);
             decode_mbps(file, Duration::from_secs(secs as u64));
         }

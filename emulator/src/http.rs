@@ -110,6 +110,15 @@ pub(crate) enum ResponseBody {
         full_len: u64,
         pause: Option<Pin<Box<tokio::time::Sleep>>>,
     },
+    /// Sends `rest` `chunk` bytes at a time, waiting `every` before each chunk after the first
+    /// (hyper flushes whenever the body is pending, so each chunk leaves on its own).
+    Drip {
+        rest: Bytes,
+        full_len: u64,
+        chunk: usize,
+        every: Duration,
+        pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    },
 }
 
 impl ResponseBody {
@@ -140,17 +149,43 @@ impl Body for ResponseBody {
                 }
                 Poll::Ready(Some(Err(io::Error::other("injected truncation"))))
             }
+            ResponseBody::Drip {
+                rest,
+                chunk,
+                every,
+                pause,
+                ..
+            } => {
+                if rest.is_empty() {
+                    return Poll::Ready(None);
+                }
+                if let Some(p) = pause.as_mut()
+                    && p.as_mut().poll(cx).is_pending()
+                {
+                    return Poll::Pending;
+                }
+                let n = (*chunk).clamp(1, rest.len());
+                let piece = rest.split_to(n);
+                *pause = Some(Box::pin(tokio::time::sleep(*every)));
+                Poll::Ready(Some(Ok(Frame::data(piece))))
+            }
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, ResponseBody::Full(None))
+        match self {
+            ResponseBody::Full(b) => b.is_none(),
+            ResponseBody::Drip { rest, .. } => rest.is_empty(),
+            ResponseBody::Truncated { .. } => false,
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
             ResponseBody::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
-            ResponseBody::Truncated { full_len, .. } => SizeHint::with_exact(*full_len),
+            ResponseBody::Truncated { full_len, .. } | ResponseBody::Drip { full_len, .. } => {
+                SizeHint::with_exact(*full_len)
+            }
         }
     }
 }
@@ -164,7 +199,17 @@ enum Reply {
     SoapFault(mktows_runtime::soap::SoapFault),
     Http503,
     Truncated(StatusCode, Vec<u8>),
-    Drop,
+    /// The real answer (status, body), sent slowly.
+    Drip {
+        status: StatusCode,
+        body: Vec<u8>,
+        chunk: usize,
+        every: Duration,
+    },
+    /// Close the connection without answering; `executed` when the operation ran first.
+    Drop {
+        executed: bool,
+    },
 }
 
 fn response(
@@ -286,7 +331,12 @@ async fn handle(
         ),
         Reply::Http503 => Outcome::Injected(Injection::Http503),
         Reply::Truncated(..) => Outcome::Injected(Injection::TruncatedBody),
-        Reply::Drop => Outcome::Injected(Injection::DropConnection),
+        Reply::Drip { chunk, every, .. } => Outcome::Injected(Injection::SlowDrip {
+            chunk: *chunk,
+            every: *every,
+        }),
+        Reply::Drop { executed: false } => Outcome::Injected(Injection::DropConnection),
+        Reply::Drop { executed: true } => Outcome::Injected(Injection::DropAfterExecute),
     };
     record(operation, text, outcome);
     match reply {
@@ -311,8 +361,24 @@ async fn handle(
                 },
             ))
         }
+        Reply::Drip {
+            status,
+            body,
+            chunk,
+            every,
+        } => Ok(response(
+            status,
+            XML,
+            ResponseBody::Drip {
+                full_len: body.len() as u64,
+                rest: Bytes::from(body),
+                chunk,
+                every,
+                pause: None,
+            },
+        )),
         // An error from the service makes hyper close the connection without a response.
-        Reply::Drop => Err(io::Error::other("injected dropped connection")),
+        Reply::Drop { .. } => Err(io::Error::other("injected dropped connection")),
     }
 }
 
@@ -389,11 +455,13 @@ async fn process(
         Ok(guard) => guard,
         Err(e) => return (Some(operation), Reply::Fault(e)),
     };
-    let mut truncate = false;
-    match shared.injector.take(operation) {
-        None => {}
+    // How the answer of an operation that runs is delivered.
+    let injection = shared.injector.take(operation);
+    match injection {
         Some(Injection::Delay(d)) => tokio::time::sleep(d).await,
-        Some(Injection::DropConnection) => return (Some(operation), Reply::Drop),
+        Some(Injection::DropConnection) => {
+            return (Some(operation), Reply::Drop { executed: false });
+        }
         Some(Injection::Http503) => return (Some(operation), Reply::Http503),
         Some(Injection::Fault(code)) => {
             return (
@@ -401,22 +469,42 @@ async fn process(
                 Reply::Fault(ServiceError::new(code, "injected fault")),
             );
         }
-        Some(Injection::TruncatedBody) => truncate = true,
+        None
+        | Some(
+            Injection::TruncatedBody | Injection::SlowDrip { .. } | Injection::DropAfterExecute,
+        ) => {}
     }
-    let reply = match mktows::server::handle(&shared.engine, decoded).await {
+    let (status, bytes) = match mktows::server::handle(&shared.engine, decoded).await {
         Ok(response) => match response.to_envelope() {
-            Ok(bytes) if truncate => Reply::Truncated(StatusCode::OK, bytes),
-            Ok(bytes) => Reply::Xml(bytes),
-            Err(e) => Reply::Fault(ServiceError::new(
-                20011,
-                format!("the response could not be written: {e}"),
-            )),
+            Ok(bytes) => (StatusCode::OK, bytes),
+            Err(e) => {
+                return (
+                    Some(operation),
+                    Reply::Fault(ServiceError::new(
+                        20011,
+                        format!("the response could not be written: {e}"),
+                    )),
+                );
+            }
         },
-        Err(fault) if truncate => Reply::Truncated(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            mktows_runtime::soap::write_fault(&fault),
-        ),
-        Err(fault) => Reply::SoapFault(fault),
+        Err(fault) => match injection {
+            None | Some(Injection::Delay(_)) => return (Some(operation), Reply::SoapFault(fault)),
+            _ => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                mktows_runtime::soap::write_fault(&fault),
+            ),
+        },
+    };
+    let reply = match injection {
+        Some(Injection::TruncatedBody) => Reply::Truncated(status, bytes),
+        Some(Injection::SlowDrip { chunk, every }) => Reply::Drip {
+            status,
+            body: bytes,
+            chunk,
+            every,
+        },
+        Some(Injection::DropAfterExecute) => Reply::Drop { executed: true },
+        _ => Reply::Xml(bytes),
     };
     (Some(operation), reply)
 }

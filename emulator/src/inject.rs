@@ -12,8 +12,12 @@ pub enum Injection {
     /// Wait this long before handling the request normally (the call still counts as in flight,
     /// so delays also exercise the concurrency limit).
     Delay(Duration),
-    /// Close the connection without answering, after the request has been read.
+    /// Close the connection without answering, after the request has been read and before the
+    /// operation runs (nothing changes).
     DropConnection,
+    /// Run the operation, then close the connection without answering: the write reached the
+    /// server but the reply was lost.
+    DropAfterExecute,
     /// Answer HTTP 503 with an HTML page, as a gateway in front of the service would.
     Http503,
     /// Send the real response's headers (with its full `Content-Length`) and only the first half
@@ -21,6 +25,15 @@ pub enum Injection {
     TruncatedBody,
     /// Answer with the SOAP fault of this error code instead of executing the operation.
     Fault(u32),
+    /// Send the real response (headers at once, with its full `Content-Length`) and its body
+    /// `chunk` bytes at a time, waiting `every` before each further chunk. A `chunk` of 0 is
+    /// taken as 1.
+    SlowDrip {
+        /// Bytes per chunk.
+        chunk: usize,
+        /// Pause between chunks.
+        every: Duration,
+    },
 }
 
 impl fmt::Display for Injection {
@@ -28,9 +41,13 @@ impl fmt::Display for Injection {
         match self {
             Injection::Delay(d) => write!(f, "delay:{}", d.as_millis()),
             Injection::DropConnection => f.write_str("drop"),
+            Injection::DropAfterExecute => f.write_str("drop-after"),
             Injection::Http503 => f.write_str("http503"),
             Injection::TruncatedBody => f.write_str("truncate"),
             Injection::Fault(code) => write!(f, "fault:{code}"),
+            Injection::SlowDrip { chunk, every } => {
+                write!(f, "drip:{chunk}/{}", every.as_millis())
+            }
         }
     }
 }
@@ -43,7 +60,7 @@ impl fmt::Display for ParseInjectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "invalid fault injection {:?}: expected delay:MILLIS, drop, http503, truncate or fault:CODE, optionally followed by *TIMES",
+            "invalid fault injection {:?}: expected delay:MILLIS, drip:BYTES/MILLIS, drop, drop-after, http503, truncate or fault:CODE, optionally followed by *TIMES",
             self.0
         )
     }
@@ -54,7 +71,8 @@ impl std::error::Error for ParseInjectionError {}
 impl FromStr for Injection {
     type Err = ParseInjectionError;
 
-    /// Parses `delay:MILLIS`, `drop`, `http503`, `truncate` or `fault:CODE`.
+    /// Parses `delay:MILLIS`, `drip:BYTES/MILLIS` (BYTES at least 1), `drop`, `drop-after`,
+    /// `http503`, `truncate` or `fault:CODE`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || ParseInjectionError(s.to_owned());
         let (kind, arg) = match s.split_once(':') {
@@ -66,7 +84,20 @@ impl FromStr for Injection {
                 .parse::<u64>()
                 .map(|ms| Injection::Delay(Duration::from_millis(ms)))
                 .map_err(|_| err()),
+            ("drip", Some(arg)) => {
+                let (bytes, ms) = arg.split_once('/').ok_or_else(err)?;
+                let chunk = bytes.parse::<usize>().ok().filter(|&n| n > 0);
+                let ms = ms.parse::<u64>().ok();
+                match (chunk, ms) {
+                    (Some(chunk), Some(ms)) => Ok(Injection::SlowDrip {
+                        chunk,
+                        every: Duration::from_millis(ms),
+                    }),
+                    _ => Err(err()),
+                }
+            }
             ("drop", None) => Ok(Injection::DropConnection),
+            ("drop-after", None) => Ok(Injection::DropAfterExecute),
             ("http503", None) => Ok(Injection::Http503),
             ("truncate", None) => Ok(Injection::TruncatedBody),
             ("fault", Some(code)) => code.parse().map(Injection::Fault).map_err(|_| err()),
@@ -185,6 +216,55 @@ mod tests {
         );
         assert!("explode".parse::<InjectionRule>().is_err());
         assert!("drop*x".parse::<InjectionRule>().is_err());
+    }
+
+    #[test]
+    fn drip_and_drop_after_parse_and_display_round_trip() {
+        assert_eq!(
+            "drip:16/100*3".parse::<InjectionRule>(),
+            Ok(InjectionRule::times(
+                Injection::SlowDrip {
+                    chunk: 16,
+                    every: Duration::from_millis(100)
+                },
+                3
+            ))
+        );
+        assert_eq!(
+            "drop-after".parse::<InjectionRule>(),
+            Ok(InjectionRule::always(Injection::DropAfterExecute))
+        );
+        for spec in [
+            "delay:250",
+            "drip:16/100",
+            "drip:1/0",
+            "drop",
+            "drop-after",
+            "http503",
+            "truncate",
+            "fault:20011",
+        ] {
+            let injection: Injection = spec.parse().expect(spec);
+            assert_eq!(injection.to_string(), spec);
+        }
+        for bad in [
+            "drip",
+            "drip:16",
+            "drip:0/100",
+            "drip:16/",
+            "drip:/100",
+            "drip:x/100",
+            "drip:16/100/2",
+            "drop-after:1",
+            "drop-before",
+        ] {
+            assert!(bad.parse::<Injection>().is_err(), "{bad}");
+        }
+        let msg = "nope".parse::<Injection>().unwrap_err().to_string();
+        assert!(
+            msg.contains("drip:BYTES/MILLIS") && msg.contains("drop-after"),
+            "{msg}"
+        );
     }
 
     #[test]

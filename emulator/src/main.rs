@@ -30,8 +30,9 @@ OPTIONS:
     --import-polls N         status polls an import stays PROCESSING (default 1)
     --utc-offset +hh:mm      offset of the dateTimes the instance writes (default -06:00)
     --fault OP=SPEC          inject a fault; OP is an operation name or *, SPEC is
-                             delay:MILLIS, drop, http503, truncate or fault:CODE,
-                             optionally followed by *TIMES (repeatable)
+                             delay:MILLIS, drip:BYTES/MILLIS, drop, drop-after,
+                             http503, truncate or fault:CODE, optionally followed
+                             by *TIMES (repeatable)
     -h, --help               print this help
 ";
 

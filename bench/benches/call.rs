@@ -60,7 +60,7 @@ fn main() {
             baseline: "direct_sign_encode_decode".into(),
             bytes: None,
             // Informational: the target is the absolute one above.
-            min_ratio: 0.0,
+            min_ratio: None,
         }],
     );
 }

@@ -68,14 +68,14 @@ if [ "$have_node" = 1 ]; then
 fi
 
 echo
-echo "Decode of $(basename "$file") ($(wc -c <"$file") bytes), best run each, same run; machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+echo "Decode of $(basename "$file") ($(wc -c <"$file") bytes), best run each, same run; machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -F'\t' '
   NR == 1 { ours = $2 }
   { name[NR] = $1; mbps[NR] = $2; runs[NR] = $3 }
   END {
-    printf "| %-40s | %9s | %14s | %14s | %4s |\n", "decoder", "MB/s", "÷ mktows-rs", "mktows-rs ×", "runs"
-    printf "|%s|%s|%s|%s|%s|\n", "------------------------------------------", "-----------", "----------------", "----------------", "------"
+    printf "| %-40s | %9s | %17s | %17s | %4s |\n", "decoder", "MB/s", "vs. mktows-rs", "mktows-rs speedup", "runs"
+    printf "|%s|%s|%s|%s|%s|\n", "------------------------------------------", "-----------", "-------------------", "-------------------", "------"
     for (i = 1; i <= NR; i++) {
-      printf "| %-40s | %9.1f | %14.3f | %13.1f× | %4d |\n", name[i], mbps[i], mbps[i] / ours, ours / mbps[i], runs[i]
+      printf "| %-40s | %9.1f | %16.3fx | %16.1fx | %4d |\n", name[i], mbps[i], mbps[i] / ours, ours / mbps[i], runs[i]
     }
   }' "$results"

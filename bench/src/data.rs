@@ -39,7 +39,12 @@ fn attribute(n: usize, k: usize) -> (Option<&'static str>, String) {
         3 => (Some("date"), format!("2026-01-{:02}", 1 + (n + k) % 28)),
         4 => (
             Some("boolean"),
-            if (n + k) % 2 == 0 { "true" } else { "false" }.to_owned(),
+            if (n + k).is_multiple_of(2) {
+                "true"
+            } else {
+                "false"
+            }
+            .to_owned(),
         ),
         _ if k == 20 => (Some("string"), format!("Example &amp; Co {n}")),
         _ => (None, format!("Example {n}")),
@@ -58,11 +63,11 @@ pub fn leads_envelope(leads: usize, attrs: usize) -> Vec<u8> {
         r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
         "<SOAP-ENV:Body><ns1:successGetMultipleLeads><result>"
     ));
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<returnCount>{leads}</returnCount><remainingCount>0</remainingCount>\
          <newStreamPosition>example-stream-position-{leads:08}</newStreamPosition>\
-         <leadRecordList>\n"
+         <leadRecordList>"
     );
     for n in 1..=leads {
         let _ = write!(
@@ -70,7 +75,7 @@ pub fn leads_envelope(leads: usize, attrs: usize) -> Vec<u8> {
             "<leadRecord><Id>{}</Id><Email>lead{n}@example.invalid</Email>",
             1_000_000 + n
         );
-        if n % 4 == 0 {
+        if n.is_multiple_of(4) {
             let _ = write!(
                 s,
                 "<ForeignSysPersonId>EXT-{n:08}</ForeignSysPersonId>\

@@ -5,7 +5,7 @@
 //! mktows-bench decode-mbps FILE [SECS]    MB/s of our decode and of the bare scan on FILE (for bench/peers)
 //! mktows-bench profile WHAT [ITERS [LEADS]]
 //!                                         run one workload ITERS times, for callgrind:
-//!                                         WHAT = decode | scan | encode | write
+//!                                         WHAT = decode | scan | encode | write | codegen
 //! ```
 
 use std::hint::black_box;
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
 fn usage(problem: &str) -> ! {
     eprintln!("{problem}");
     eprintln!(
-        "usage: mktows-bench gen [LEADS [ATTRS]] | decode-mbps FILE [SECS] | profile decode|scan|encode|write [ITERS [LEADS]]"
+        "usage: mktows-bench gen [LEADS [ATTRS]] | decode-mbps FILE [SECS] | profile decode|scan|encode|write|codegen [ITERS [LEADS]]"
     );
     std::process::exit(2)
 }
@@ -60,15 +60,17 @@ fn fail(message: &str) -> ! {
     std::process::exit(1)
 }
 
-/// Best-of-runs MB/s of `f` over `bytes` within `budget` (at least 3 runs).
-fn best_mbps(bytes: usize, budget: Duration, mut f: impl FnMut()) -> (f64, usize) {
+/// Best-of-runs MB/s of `f` over `bytes` within `budget` (at least 3 runs). What `f` returns
+/// is dropped after the clock stops, as the Python peers do (`del result` after timing).
+fn best_mbps<T>(bytes: usize, budget: Duration, mut f: impl FnMut() -> T) -> (f64, usize) {
     let start = Instant::now();
     let mut best = f64::INFINITY;
     let mut runs = 0;
     while runs < 3 || start.elapsed() < budget {
         let t = Instant::now();
-        f();
+        let out = f();
         best = best.min(t.elapsed().as_secs_f64());
+        drop(black_box(out));
         runs += 1;
     }
     (bytes as f64 / best / 1e6, runs)
@@ -81,10 +83,10 @@ fn decode_mbps(file: &str, budget: Duration) {
     let leads = mktows_bench::lead_count(&v);
     drop(v);
     let (ours, n1) = best_mbps(bytes.len(), budget, || {
-        black_box(mktows_bench::decode_leads(black_box(&bytes)).expect("decodes"));
+        mktows_bench::decode_leads(black_box(&bytes)).expect("decodes")
     });
     let (scan, n2) = best_mbps(bytes.len(), budget, || {
-        black_box(baseline::bare_scan(black_box(&bytes)).expect("well-formed"));
+        baseline::bare_scan(black_box(&bytes)).expect("well-formed")
     });
     println!("bytes\t{}\tleads\t{leads}", bytes.len());
     println!("mktows-rs decode (generated types)\t{ours:.1}\t{n1}");
@@ -119,6 +121,22 @@ fn profile(what: &str, iters: usize, leads: usize) {
                 black_box(buf.len());
             }
             println!("{what}: {iters} × {} bytes", buf.len());
+        }
+        "codegen" => {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../wsdl/mktows.wsdl");
+            let wsdl = std::fs::read(&path)
+                .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", path.display())));
+            let mut len = 0;
+            for _ in 0..iters {
+                let out = mktows_codegen::generate(
+                    "wsdl/mktows.wsdl",
+                    black_box(&wsdl),
+                    mktows_codegen::Target::CrateRoot,
+                )
+                .unwrap_or_else(|e| fail(&e.to_string()));
+                len = black_box(out.code.len());
+            }
+            println!("codegen: {iters} × {len} bytes of Rust");
         }
         other => usage(&format!("unknown workload {other}")),
     }

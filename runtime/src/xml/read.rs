@@ -951,8 +951,8 @@ impl<'i> Reader<'i> {
         let mut acc: Option<TextRef<'i>> = None;
         loop {
             match self.inner.read_event() {
-                Ok(Event::Text(t)) => self.push_text(&mut acc, t.into_inner()),
-                Ok(Event::CData(c)) => self.push_text(&mut acc, c.into_inner()),
+                Ok(Event::Text(t)) => self.push_text(&mut acc, t.into_inner())?,
+                Ok(Event::CData(c)) => self.push_text(&mut acc, c.into_inner())?,
                 Ok(Event::GeneralRef(r)) => {
                     let c = self.resolve_ref(&r)?;
                     self.make_owned(&mut acc);
@@ -974,9 +974,31 @@ impl<'i> Reader<'i> {
         Ok(acc.unwrap_or(TextRef::Input("")))
     }
 
-    /// Appends one text segment, keeping it borrowed while it is the only one.
+    /// Appends one text segment, keeping it borrowed while it is the only one. Refuses
+    /// characters XML 1.0 does not allow (quick-xml passes them through), so that every
+    /// decoded string can be written again.
     #[inline]
-    fn push_text(&mut self, acc: &mut Option<TextRef<'i>>, seg: Cow<'i, str>) {
+    fn push_text(
+        &mut self,
+        acc: &mut Option<TextRef<'i>>,
+        seg: Cow<'i, str>,
+    ) -> Result<(), DecodeError> {
+        // Fast path, one pass over the text: without a byte below 0x20 (which covers `\r` and
+        // every forbidden control) or 0xEF (the lead byte of U+FFFE/U+FFFF) there is nothing
+        // to refuse or normalize.
+        if !has_control_or_ef(seg.as_bytes()) {
+            match (&*acc, seg) {
+                (None, Cow::Borrowed(s)) => *acc = Some(TextRef::Input(s)),
+                (_, seg) => {
+                    self.make_owned(acc);
+                    self.text.push_str(&seg);
+                }
+            }
+            return Ok(());
+        }
+        if let Some((at, c)) = forbidden_char(&seg) {
+            return Err(self.forbidden_char_error(&seg, at, c));
+        }
         match (&*acc, seg) {
             (None, Cow::Borrowed(s)) if find_byte(s.as_bytes(), b'\r').is_none() => {
                 *acc = Some(TextRef::Input(s));
@@ -985,6 +1007,22 @@ impl<'i> Reader<'i> {
                 self.make_owned(acc);
                 push_normalized(&mut self.text, &seg);
             }
+        }
+        Ok(())
+    }
+
+    /// A forbidden character at byte `at` of `seg`, located in the input when `seg` is a
+    /// slice of it.
+    #[cold]
+    #[inline(never)]
+    fn forbidden_char_error(&self, seg: &str, at: usize, c: char) -> DecodeError {
+        let kind = DecodeErrorKind::Malformed(format!(
+            "character U+{:04X} is not allowed in XML 1.0",
+            u32::from(c)
+        ));
+        match subslice_offset(self.input, seg).filter(|o| o + seg.len() <= self.input.len()) {
+            Some(start) => self.error_at_offset(kind, start + at),
+            None => self.located(kind),
         }
     }
 
@@ -1175,6 +1213,52 @@ fn parse_char_ref(num: &str) -> Option<char> {
     }
     let code = u32::from_str_radix(digits, radix).ok()?;
     char::from_u32(code).filter(|&c| is_xml_char(c))
+}
+
+/// Whether `bytes` has a byte below 0x20 or equal to 0xEF, eight bytes at a time (texts are
+/// short and almost never have one, so this decides the fast path of `push_text`).
+#[inline]
+fn has_control_or_ef(bytes: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // Some byte < 0x20 (exact for presence: bytes >= 0x80 are masked by `!v`).
+        let below = v.wrapping_sub(LO * 0x20) & !v & HI;
+        // Some byte == 0xEF.
+        let x = v ^ (LO * 0xEF);
+        let ef = x.wrapping_sub(LO) & !x & HI;
+        if below | ef != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b < 0x20 || b == 0xEF)
+}
+
+/// The first character of `s` that XML 1.0 does not allow, with its byte offset: a C0 control
+/// other than tab, LF and CR, or U+FFFE/U+FFFF (a `str` holds no surrogates).
+#[inline]
+fn forbidden_char(s: &str) -> Option<(usize, char)> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    loop {
+        let rest = bytes.get(from..)?;
+        let at = from + rest.iter().position(|&b| b < 0x20 || b == 0xEF)?;
+        match bytes.get(at..at + 3) {
+            Some([0xEF, 0xBF, 0xBE]) => return Some((at, '\u{FFFE}')),
+            Some([0xEF, 0xBF, 0xBF]) => return Some((at, '\u{FFFF}')),
+            _ => {}
+        }
+        match bytes.get(at) {
+            Some(&b) if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => {
+                return Some((at, char::from(b)));
+            }
+            _ => from = at + 1,
+        }
+    }
 }
 
 /// XML 1.0 `Char`.
@@ -1824,6 +1908,60 @@ mod tests {
         assert_eq!(e.path(), "k/keyType");
         let e = decode_root::<LeadKey>("").unwrap_err();
         assert_eq!(e.to_string(), "at document root: no root");
+    }
+
+    #[test]
+    fn control_or_ef_scan_matches_a_byte_loop() {
+        let slow = |b: &[u8]| b.iter().any(|&c| c < 0x20 || c == 0xEF);
+        // Every byte value at every position of texts of 1 to 17 bytes, on backgrounds of
+        // ASCII, high bytes and bytes just above the thresholds.
+        for background in [b'a', 0x20, 0x80, 0xEE, 0xF0, 0xFF] {
+            for len in 1..=17 {
+                for at in 0..len {
+                    for b in 0..=255u8 {
+                        let mut v = vec![background; len];
+                        v[at] = b;
+                        assert_eq!(has_control_or_ef(&v), slow(&v), "{v:?}");
+                    }
+                }
+            }
+        }
+        assert!(!has_control_or_ef(b""));
+    }
+
+    /// Regression (fuzzing, decode_response): a raw control character in text decoded, but
+    /// the writer refuses it, so a decoded request could not be written again.
+    #[test]
+    fn characters_xml_forbids_are_refused_in_text() {
+        let e = err::<LeadKey>("<k>\n<keyType>a\u{8}b</keyType></k>");
+        assert_eq!(
+            e.to_string(),
+            "at line 2, column 11 (in k/keyType): malformed XML: character U+0008 is not allowed in XML 1.0"
+        );
+        // In CDATA, in a later segment, and U+FFFE/U+FFFF.
+        for (xml, c) in [
+            ("<k><keyType><![CDATA[\u{1}]]></keyType></k>", "U+0001"),
+            ("<k><keyType>a&amp;\u{1F}</keyType></k>", "U+001F"),
+            ("<k><keyType>\u{FFFE}</keyType></k>", "U+FFFE"),
+            ("<k><keyType>x\u{FFFF}</keyType></k>", "U+FFFF"),
+            (
+                "<k><keyType>a</keyType><keyValue>\u{0}</keyValue></k>",
+                "U+0000",
+            ),
+        ] {
+            let e = err::<LeadKey>(xml);
+            assert!(
+                matches!(e.kind(), DecodeErrorKind::Malformed(m) if m == &format!("character {c} is not allowed in XML 1.0")),
+                "{xml:?}: {e}"
+            );
+        }
+        // Tab, LF, CR and the characters around U+FFFE that share its first bytes are fine.
+        let k = decode_root::<LeadKey>("<k><keyType>\t\r\n \u{FFFD}\u{FF10}\u{EFFF}</keyType></k>")
+            .unwrap();
+        assert_eq!(k.key_type, "\t\n \u{FFFD}\u{FF10}\u{EFFF}");
+        assert_eq!(forbidden_char("ab\u{7}"), Some((2, '\u{7}')));
+        assert_eq!(forbidden_char("\u{FFFD}\u{FFFF}"), Some((3, '\u{FFFF}')));
+        assert_eq!(forbidden_char("\u{EFBF}\t"), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::error::Error;
 use std::fmt::Write as _;
+use std::process::ExitCode;
 
 use mktows_emulator::{Emulator, RunningEmulator};
 use mktows_runtime::config::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
@@ -36,19 +37,69 @@ pub fn debug_flag(args: &[String]) -> bool {
     args.iter().any(|a| a == "--debug")
 }
 
+/// Whether `-h` or `--help` is among `args`.
+pub fn help_flag(args: &[String]) -> bool {
+    args.iter().any(|a| a == "-h" || a == "--help")
+}
+
+/// Checks the arguments of an example that takes only `--debug` (and `-h`/`--help`).
+pub fn only_debug_flag(args: &[String]) -> Result<(), String> {
+    match args
+        .iter()
+        .find(|a| !matches!(a.as_str(), "--debug" | "-h" | "--help"))
+    {
+        Some(other) => Err(format!("unknown argument {other:?}")),
+        None => Ok(()),
+    }
+}
+
+/// Prints `program: message (usage: usage)` to stderr and returns the usage-error exit code, 2.
+pub fn usage_error(program: &str, message: &str, usage: &str) -> ExitCode {
+    eprintln!("{program}: {message} (usage: {usage})");
+    ExitCode::from(2)
+}
+
+/// Where the environment says the calls go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvTarget {
+    /// None of the three variables is set: the embedded emulator.
+    Emulator,
+    /// All three are set: the real endpoint they name.
+    Endpoint,
+}
+
+/// Decides the target from the three variables as `lookup` reports them (an empty value counts
+/// as unset): none set → the emulator, all set → the endpoint; some but not all is an error
+/// naming the missing ones, rather than silently using the emulator.
+pub fn env_target(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvTarget, String> {
+    let vars = [ENV_ENDPOINT, ENV_USER_ID, ENV_ENCRYPTION_KEY];
+    let missing: Vec<&str> = vars
+        .iter()
+        .copied()
+        .filter(|v| lookup(v).is_none_or(|s| s.is_empty()))
+        .collect();
+    match missing.len() {
+        0 => Ok(EnvTarget::Endpoint),
+        n if n == vars.len() => Ok(EnvTarget::Emulator),
+        _ => Err(format!(
+            "{} not set: set all of {ENV_ENDPOINT}, {ENV_USER_ID} and {ENV_ENCRYPTION_KEY} \
+             for a real endpoint, or none of them for the embedded emulator",
+            missing.join(", ")
+        )),
+    }
+}
+
 /// A real endpoint when `MARKETO_SOAP_ENDPOINT`, `MARKETO_USER_ID` and `MARKETO_ENCRYPTION_KEY`
-/// are all set; otherwise an emulator started in this process with the demo data and freshly
-/// generated credentials. With `debug`, every request and response is printed (signature and
-/// user id masked by the runtime).
+/// are all set; an emulator started in this process with the demo data and freshly generated
+/// credentials when none is set; an error naming the missing ones when only some are set. With
+/// `debug`, every request and response is printed (signature and user id masked by the runtime).
 pub async fn connect(debug: bool) -> Result<Target, Box<dyn Error>> {
+    let choice = env_target(|v| std::env::var(v).ok())?;
     if debug {
         // Only fails if a subscriber is already installed, which is then used instead.
         let _ = tracing::subscriber::set_global_default(RawXmlPrinter);
     }
-    let configured = [ENV_ENDPOINT, ENV_USER_ID, ENV_ENCRYPTION_KEY]
-        .iter()
-        .all(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
-    if configured {
+    if choice == EnvTarget::Endpoint {
         let runtime = mktows_runtime::ClientBuilder::from_env()?
             .log_raw_xml(debug)
             .build()?;

@@ -8,9 +8,9 @@
 //! ```
 //!
 //! Selection is a LeadKeySelector (`--emails` or `--ids`) or a LastUpdateAtSelector (`--since`,
-//! default 7 days ago; the window may not exceed 30 days). Against the embedded emulator the
-//! example first creates 250 leads with syncMultipleLeads, so there is something to page through.
-//! Progress goes to stderr.
+//! default 7 days ago; the window may not exceed 30 days). Against the embedded emulator, when no
+//! `--emails`/`--ids` selection is given, the example first creates 250 leads with
+//! syncMultipleLeads, so there is something to page through. Progress goes to stderr.
 
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,16 +20,21 @@ use mktows::{
     LeadKeyRef, LeadKeySelector, LeadRecord, LeadSelector, ParamsGetMultipleLeads,
     ParamsSyncMultipleLeads,
 };
-use mktows_examples::{Target, args, connect, csv_field, debug_flag};
+use mktows_examples::{Target, args, connect, csv_field, debug_flag, help_flag, usage_error};
 use mktows_runtime::{DateTime, Nillable};
 
-struct Args {
+const USAGE: &str = "export_leads [--emails A,B | --ids 1,2 | --since DATETIME] \
+                     [--batch-size N] [--fields A,B] [--debug]";
+
+/// The parsed command line.
+pub struct Args {
     selector: LeadSelector,
     batch_size: i32,
     fields: Vec<String>,
 }
 
-fn parse_args(list: &[String]) -> Result<Args, String> {
+/// Parses the arguments after the program name.
+pub fn parse_args(list: &[String]) -> Result<Args, String> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
@@ -44,7 +49,7 @@ fn parse_args(list: &[String]) -> Result<Args, String> {
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
-            "--debug" => {}
+            "--debug" | "-h" | "--help" => {}
             "--emails" | "--ids" => {
                 let key_type = if arg == "--emails" {
                     LeadKeyRef::Email
@@ -82,6 +87,13 @@ fn parse_args(list: &[String]) -> Result<Args, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = args();
+    if let Err(e) = parse_args(&args) {
+        return usage_error("export_leads", &e, USAGE);
+    }
+    if help_flag(&args) {
+        println!("usage: {USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let target = match connect(debug_flag(&args)).await {
         Ok(t) => t,
         Err(e) => {
@@ -109,7 +121,10 @@ pub async fn run(
     eprintln!("Target: {}", target.describe());
     let client = &target.client;
 
-    if target.emulator.is_some() {
+    // Demo leads for the LastUpdateAtSelector export only: an explicit key selection exports
+    // just the leads it names.
+    let keyed = matches!(args.selector, LeadSelector::LeadKeySelector(_));
+    if target.emulator.is_some() && !keyed {
         for chunk in 0..5 {
             let mut list = ArrayOfLeadRecord::new();
             for i in 0..50 {

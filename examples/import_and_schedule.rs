@@ -16,7 +16,7 @@ use mktows::{
     ArrayOfAttrib, ArrayOfString, Attrib, ImportToListModeEnum, ImportToListStatusEnum,
     ParamsGetImportToListStatus, ParamsImportToList, ParamsScheduleCampaign,
 };
-use mktows_examples::{Target, args, connect, debug_flag};
+use mktows_examples::{Target, args, connect, debug_flag, help_flag, only_debug_flag, usage_error};
 use mktows_runtime::Nillable;
 
 const PROGRAM: &str = "Trav-Demo-Program";
@@ -31,9 +31,19 @@ import2@example.invalid,Sam,Loader,\"Sample Gadgets, Inc.\",Welcome back Sam
 import3@example.invalid,Tay,Batch,Example Widgets,Hi Tay
 ";
 
+const USAGE: &str = "import_and_schedule [--debug]";
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let target = match connect(debug_flag(&args())).await {
+    let args = args();
+    if let Err(e) = only_debug_flag(&args) {
+        return usage_error("import_and_schedule", &e, USAGE);
+    }
+    if help_flag(&args) {
+        println!("usage: {USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let target = match connect(debug_flag(&args)).await {
         Ok(t) => t,
         Err(e) => {
             eprintln!("import_and_schedule: cannot set up the client: {e}");

@@ -15,16 +15,26 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use mktows::{ArrayOfAttrib, Attrib, ParamsScheduleCampaign};
-use mktows_examples::{Target, args, connect, debug_flag};
+use mktows_examples::{Target, args, connect, debug_flag, help_flag, only_debug_flag, usage_error};
 use mktows_runtime::{DateTime, Nillable};
 
 const PROGRAM: &str = "Trav-Demo-Program";
 const CAMPAIGN: &str = "Batch Campaign Example";
 const CLONE: &str = "TestProgramCloneFromSOAP";
 
+const USAGE: &str = "schedule_campaign [--debug]";
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let target = match connect(debug_flag(&args())).await {
+    let args = args();
+    if let Err(e) = only_debug_flag(&args) {
+        return usage_error("schedule_campaign", &e, USAGE);
+    }
+    if help_flag(&args) {
+        println!("usage: {USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let target = match connect(debug_flag(&args)).await {
         Ok(t) => t,
         Err(e) => {
             eprintln!("schedule_campaign: cannot set up the client: {e}");

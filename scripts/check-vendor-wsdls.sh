@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Generates a crate from each vendor WSDL (mktows-2_1/2_2/2_3.wsdl, reference material outside
-# the repository) and from wsdl/mktows.wsdl, and builds each as the `src/` of a crate whose only
+# the repository), from wsdl/mktows.wsdl and from the valid edge-case WSDLs of the codegen tests, and builds each as the `src/` of a crate whose only
 # dependency is mktows-runtime. Usage: scripts/check-vendor-wsdls.sh [DIR-WITH-VENDOR-WSDLS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 dir=${1:-${MKTOWS_VENDOR_WSDL_DIR:-../shared/wsdl}}
-export CARGO_TARGET_DIR="$root/target"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
-wsdls=("$root/wsdl/mktows.wsdl")
+# Ours, and the valid edge cases of the codegen test corpus (no SOAP headers, every built-in,
+# recursion, keyword names).
+wsdls=("$root/wsdl/mktows.wsdl" "$root"/codegen/tests/malformed/ok-*.wsdl)
 if [ -d "$dir" ]; then
   for f in "$dir"/*.wsdl; do wsdls+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
 else
@@ -18,9 +20,9 @@ fi
 cargo build -q -p mktows-codegen
 for wsdl in "${wsdls[@]}"; do
   name=$(basename "$wsdl" .wsdl | tr -c 'a-zA-Z0-9\n' '_')
-  crate="$root/target/generated-check/$name"
+  crate="$CARGO_TARGET_DIR/generated-check/$name"
   rm -rf "$crate" && mkdir -p "$crate/src"
-  "$root/target/debug/codegen" generate --wsdl "$wsdl" --out "$crate/src"
+  "$CARGO_TARGET_DIR/debug/codegen" generate --wsdl "$wsdl" --out "$crate/src"
   cat > "$crate/Cargo.toml" <<TOML
 [package]
 name = "check_$name"

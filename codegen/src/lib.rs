@@ -21,6 +21,9 @@ pub use render::{Options, Target};
 
 use std::path::Path;
 
+/// Largest WSDL file read (the mktows WSDL is about 0.1 MiB); guards against `/dev/zero`.
+pub const MAX_WSDL_BYTES: u64 = 64 << 20;
+
 /// The result of a generation run.
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -57,7 +60,20 @@ pub fn generate_file(path: &Path, target: Target) -> Result<Generated> {
 
 /// [`generate_file`] with [`Options`].
 pub fn generate_file_with(path: &Path, options: Options) -> Result<Generated> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::file(&file, format!("cannot read: {e}")))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_WSDL_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::file(&file, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_WSDL_BYTES {
+        return Err(Error::file(
+            &file,
+            format!(
+                "larger than {} MiB; not a WSDL this generator will read",
+                MAX_WSDL_BYTES >> 20
+            ),
+        ));
+    }
     generate_with(&file, &bytes, options)
 }

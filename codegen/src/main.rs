@@ -9,9 +9,9 @@ usage:
   codegen generate --wsdl FILE --out DIR [--proptest]
       write DIR/lib.rs generated from FILE; --proptest adds proptest Arbitrary impls behind
       the crate's `proptest` feature (declare it as `proptest = [\"mktows-runtime/proptest\"]`)
-  codegen check [--wsdl FILE] [--out DIR]
-      fail if DIR/lib.rs differs from what FILE generates (defaults: wsdl/mktows.wsdl,
-      generated/src, --proptest on, as the checked-in crate is generated)";
+  codegen check [--wsdl FILE --out DIR [--proptest]]
+      fail if DIR/lib.rs differs from what FILE generates; without arguments, checks the
+      repository's generated/ against wsdl/mktows.wsdl (with --proptest, as it is generated)";
 
 const REGENERATE: &str = "cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src --proptest";
 
@@ -88,13 +88,31 @@ fn run(args: &[String]) -> Result<(), String> {
             eprintln!("wrote {}", path.display());
             Ok(())
         }
-        "check" => {
-            let wsdl = opts
-                .wsdl
-                .unwrap_or_else(|| PathBuf::from("wsdl/mktows.wsdl"));
-            let out = opts.out.unwrap_or_else(|| PathBuf::from("generated/src"));
-            check(&wsdl, &out)
-        }
+        "check" => match (opts.wsdl, opts.out) {
+            // The project's own check: found from any directory inside the repository, with the
+            // options the checked-in crate is generated with.
+            (None, None) => {
+                let root = project_root()?;
+                check(
+                    &root.join("wsdl/mktows.wsdl"),
+                    &root.join("generated/src"),
+                    true,
+                    REGENERATE,
+                )
+            }
+            (Some(wsdl), Some(out)) => {
+                let command = format!(
+                    "cargo run -p mktows-codegen -- generate --wsdl {} --out {}{}",
+                    wsdl.display(),
+                    out.display(),
+                    if opts.proptest { " --proptest" } else { "" }
+                );
+                check(&wsdl, &out, opts.proptest, &command)
+            }
+            _ => Err(format!(
+                "check takes both --wsdl and --out, or neither\n{USAGE}"
+            )),
+        },
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -103,20 +121,40 @@ fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn check(wsdl: &Path, out: &Path) -> Result<(), String> {
+/// The nearest directory upwards from here that holds `wsdl/mktows.wsdl` and `generated/`.
+fn project_root() -> Result<PathBuf, String> {
+    let here =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    here.ancestors()
+        .find(|d| d.join("wsdl/mktows.wsdl").is_file() && d.join("generated").is_dir())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "{}: not inside the mktows-rs repository (no wsdl/mktows.wsdl above); pass --wsdl and --out",
+                here.display()
+            )
+        })
+}
+
+fn check(wsdl: &Path, out: &Path, proptest: bool, regenerate: &str) -> Result<(), String> {
     let options = Options {
         target: Target::CrateRoot,
-        proptest: true,
+        proptest,
     };
     let generated = generate_file_with(wsdl, options).map_err(|e| e.to_string())?;
     let path = out.join("lib.rs");
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    let current = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{}: cannot read: {e}; generate it with: {regenerate}",
+            path.display()
+        )
+    })?;
     if current == generated.code {
         println!("{} is up to date with {}", path.display(), wsdl.display());
         Ok(())
     } else {
         Err(format!(
-            "{} differs from what {} generates; regenerate with: {REGENERATE}",
+            "{} differs from what {} generates; regenerate with: {regenerate}",
             path.display(),
             wsdl.display()
         ))

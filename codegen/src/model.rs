@@ -293,6 +293,8 @@ struct Builder<'a> {
     wsdl: &'a ast::Wsdl,
     types: Vec<TypeDef>,
     index: HashMap<QName, usize>,
+    /// The declaration of each complex type, by type index (None for simple types).
+    complex: Vec<Option<&'a ast::ComplexType>>,
     notes: Vec<String>,
 }
 
@@ -303,6 +305,7 @@ pub fn build(file: &str, wsdl: &ast::Wsdl) -> Result<Model> {
         wsdl,
         types: Vec::new(),
         index: HashMap::new(),
+        complex: Vec::new(),
         notes: Vec::new(),
     };
     b.declare_types()?;
@@ -359,6 +362,10 @@ impl<'a> Builder<'a> {
                 return Err(self.err(pos, format!("type `{name}` is defined twice")));
             }
             self.index.insert(qname.clone(), self.types.len());
+            self.complex.push(match decl {
+                Decl::Complex(c) => Some(c),
+                Decl::Simple(_) => None,
+            });
             self.types.push(TypeDef {
                 xml_name: qname,
                 rust_name: scope.claim(name, Case::Type),
@@ -400,13 +407,7 @@ impl<'a> Builder<'a> {
     }
 
     fn complex_decl(&self, index: usize) -> Option<&'a ast::ComplexType> {
-        let q = &self.types[index].xml_name;
-        self.wsdl
-            .schemas
-            .iter()
-            .filter(|s| s.target_namespace.as_deref() == q.ns.as_deref())
-            .flat_map(|s| &s.complex_types)
-            .find(|c| c.name == q.local)
+        self.complex.get(index).copied().flatten()
     }
 
     /// Second pass: fields, enumerations, extensions.
@@ -706,8 +707,9 @@ impl<'a> Builder<'a> {
     fn binding(&self) -> Result<&'a ast::Binding> {
         let bindings = &self.wsdl.bindings;
         match bindings.len() {
-            0 => Err(Error::file(
+            0 => Err(Error::at(
                 self.file,
+                Pos { line: 1, column: 1 },
                 "no SOAP 1.1 <wsdl:binding> found (document/literal over HTTP is required)",
             )),
             1 => Ok(&bindings[0]),
@@ -893,6 +895,20 @@ impl<'a> Builder<'a> {
                 })
             };
             let input = body(&bop.input, &op.input, "request")?;
+            // The server picks the operation by the request's body element, so two operations
+            // sharing one could never both be reached.
+            if let Some(other) = operations
+                .iter()
+                .find(|o: &&Operation| o.input.element == input.element)
+            {
+                return Err(self.err(
+                    op.pos,
+                    format!(
+                        "operations `{}` and `{}` both take the body element {}: a server could not tell them apart",
+                        other.xml_name, op.name, input.element
+                    ),
+                ));
+            }
             let output = body(&bop.output, &op.output, "response")?;
             note_ns(&input.element.ns);
             note_ns(&output.element.ns);

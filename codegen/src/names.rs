@@ -126,7 +126,12 @@ impl Scope {
         if self.taken.insert(wanted.name.clone()) {
             return wanted;
         }
-        let sep = if case == Case::Type { "" } else { "_" };
+        // `id` → `id_2`, `Client` → `Client2`; a name already ending in `_` (`self_`) → `self_2`.
+        let sep = if case == Case::Type || wanted.name.ends_with('_') {
+            ""
+        } else {
+            "_"
+        };
         let mut n = 2u32;
         loop {
             let candidate = format!("{}{sep}{n}", wanted.name);
@@ -191,6 +196,10 @@ mod tests {
             "{:?}",
             scope.notes
         );
+
+        let mut keywords = Scope::new("fields");
+        assert_eq!(keywords.claim("self", Case::Value).display(), "self_");
+        assert_eq!(keywords.claim("self_", Case::Value).display(), "self_2");
 
         let mut types = Scope::new("type names");
         types.reserve(&["Client"]);

@@ -92,18 +92,33 @@ fn check_reports_drift_with_the_command_to_run() {
     let dir = temp_dir("drift");
     std::fs::write(dir.join("lib.rs"), "// stale\n").expect("write");
     let wsdl = concat!(env!("CARGO_MANIFEST_DIR"), "/../wsdl/mktows.wsdl");
-    let (ok, _, stderr) = codegen(&[
-        "check",
-        "--wsdl",
-        wsdl,
-        "--out",
-        dir.to_str().expect("utf-8"),
-    ]);
+    let out = dir.to_str().expect("utf-8");
+    let (ok, _, stderr) = codegen(&["check", "--wsdl", wsdl, "--out", out]);
     assert!(!ok);
     assert!(
-        stderr.contains(
-            "cargo run -p mktows-codegen -- generate --wsdl wsdl/mktows.wsdl --out generated/src --proptest"
-        ),
+        stderr.contains(&format!(
+            "regenerate with: cargo run -p mktows-codegen -- generate --wsdl {wsdl} --out {out}"
+        )),
         "{stderr}"
+    );
+    assert!(!stderr.contains("--proptest"), "not asked for: {stderr}");
+}
+
+#[test]
+fn check_without_arguments_finds_the_repository_from_a_subdirectory() {
+    let out = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .arg("check")
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/render"))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("generated/src/lib.rs is up to date"),
+        "{stdout}"
     );
 }

@@ -151,6 +151,62 @@ impl FromStr for InjectionRule {
 /// The operation name that matches every operation.
 pub const ANY_OPERATION: &str = "*";
 
+/// An operation name for fault injection that is neither one of the WSDL's 23 operations
+/// (`mktows::operations::ALL`) nor [`ANY_OPERATION`]; a rule under such a name would never fire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOperation {
+    name: String,
+    suggestion: Option<&'static str>,
+}
+
+impl UnknownOperation {
+    /// The name as given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The operation it matches when case is ignored (`getlead` → `getLead`).
+    pub fn suggestion(&self) -> Option<&'static str> {
+        self.suggestion
+    }
+
+    /// The one-line message, with `context` (e.g. `" in --fault"`) after the name.
+    pub fn message(&self, context: &str) -> String {
+        let hint = match self.suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "expected `{ANY_OPERATION}` or one of: {}",
+                operation_names().collect::<Vec<_>>().join(", ")
+            ),
+        };
+        format!("unknown operation `{}`{context} ({hint})", self.name)
+    }
+}
+
+impl fmt::Display for UnknownOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(""))
+    }
+}
+
+impl std::error::Error for UnknownOperation {}
+
+fn operation_names() -> impl Iterator<Item = &'static str> {
+    mktows::operations::ALL.iter().map(|op| op.name)
+}
+
+/// Checks that `name` is an operation of the WSDL (exact spelling, e.g. `getLead`) or
+/// [`ANY_OPERATION`], the names injection rules are looked up by.
+pub fn check_operation(name: &str) -> Result<(), UnknownOperation> {
+    if name == ANY_OPERATION || operation_names().any(|n| n == name) {
+        return Ok(());
+    }
+    Err(UnknownOperation {
+        name: name.to_owned(),
+        suggestion: operation_names().find(|n| n.eq_ignore_ascii_case(name)),
+    })
+}
+
 /// The rules in force, by operation name (WSDL name, e.g. `getLead`, or `*`).
 #[derive(Debug, Default)]
 pub(crate) struct Injector {
@@ -265,6 +321,33 @@ mod tests {
             msg.contains("drip:BYTES/MILLIS") && msg.contains("drop-after"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn operation_names_are_checked() {
+        assert_eq!(mktows::operations::ALL.len(), 23);
+        for ok in ["getLead", "scheduleCampaign", "getTags", "*"] {
+            assert_eq!(check_operation(ok), Ok(()), "{ok}");
+        }
+        let e = check_operation("getlead").unwrap_err();
+        assert_eq!(e.name(), "getlead");
+        assert_eq!(e.suggestion(), Some("getLead"));
+        assert_eq!(
+            e.to_string(),
+            "unknown operation `getlead` (did you mean `getLead`?)"
+        );
+        let e = check_operation("nope").unwrap_err();
+        assert_eq!(e.suggestion(), None);
+        let msg = e.message(" in --fault");
+        assert!(
+            msg.starts_with(
+                "unknown operation `nope` in --fault (expected `*` or one of: getLead, "
+            ) && msg.ends_with("getTags)")
+                && !msg.contains('\n'),
+            "{msg}"
+        );
+        assert!(check_operation("").is_err());
+        assert!(check_operation("getLead ").is_err());
     }
 
     #[test]

@@ -54,7 +54,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{RateLimit, ServiceLimits};
 pub use faults::{ServiceError, short_message};
 pub use http::ENDPOINT_PATH;
-pub use inject::{ANY_OPERATION, Injection, InjectionRule, ParseInjectionError};
+pub use inject::{
+    ANY_OPERATION, Injection, InjectionRule, ParseInjectionError, UnknownOperation, check_operation,
+};
 pub use model::{
     Activity, Campaign, CampaignKind, CampaignRun, Channel, ChannelStatus, Cost,
     CustomObjectRecord, CustomObjectType, FieldDef, ImportJob, ImportStatus, Lead, MObjectRecord,
@@ -123,6 +125,8 @@ pub enum StartError {
     Seed(SeedError),
     /// The credentials are not usable.
     Credentials(String),
+    /// A fault injection names no operation of the WSDL (see [`check_operation`]).
+    UnknownOperation(UnknownOperation),
 }
 
 impl fmt::Display for StartError {
@@ -131,6 +135,7 @@ impl fmt::Display for StartError {
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
             StartError::Seed(e) => e.fmt(f),
             StartError::Credentials(e) => write!(f, "invalid credentials: {e}"),
+            StartError::UnknownOperation(e) => f.write_str(&e.message(" in an injection rule")),
         }
     }
 }
@@ -233,6 +238,7 @@ impl EmulatorBuilder {
 
     /// Injects a misbehaviour for `operation` (WSDL name such as `getLead`, or
     /// [`ANY_OPERATION`]) from the start; see also [`EmulatorHandle::inject`].
+    /// [`start`](Self::start) fails with [`StartError::UnknownOperation`] for any other name.
     pub fn inject(mut self, operation: impl Into<String>, rule: InjectionRule) -> Self {
         self.injections.push((operation.into(), rule));
         self
@@ -252,6 +258,9 @@ impl EmulatorBuilder {
 
     /// Binds and starts serving; returns once the port is open.
     pub async fn start(mut self) -> Result<RunningEmulator, StartError> {
+        for (op, _) in &self.injections {
+            check_operation(op).map_err(StartError::UnknownOperation)?;
+        }
         if self.config.user_id.is_empty() || self.config.encryption_key.is_empty() {
             let (user, key) = demo_credentials();
             if self.config.user_id.is_empty() {
@@ -545,7 +554,15 @@ impl EmulatorHandle {
 
     /// Makes `operation` (WSDL name, or [`ANY_OPERATION`]) misbehave; replaces an earlier rule
     /// for the same name. A rule for a specific operation wins over the wildcard.
+    ///
+    /// # Panics
+    ///
+    /// If `operation` is neither a WSDL operation name (exact case) nor [`ANY_OPERATION`]: such a
+    /// rule would never fire (see [`check_operation`]).
     pub fn inject(&self, operation: &str, rule: InjectionRule) {
+        if let Err(e) = check_operation(operation) {
+            panic!("EmulatorHandle::inject: {e}");
+        }
         self.shared.injector.set(operation, rule);
     }
 

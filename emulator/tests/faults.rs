@@ -386,3 +386,34 @@ async fn rejections_before_executing_retry_a_write_exactly_once() {
         assert_eq!(state.lead_count(), before + 3, "{code}: executed once");
     }
 }
+
+/// A rule under a name that is no operation of the WSDL would never fire, so it is refused: by
+/// the builder at start, by the state handle at once. The message suggests the right case.
+#[tokio::test]
+async fn injection_rules_for_unknown_operations_are_refused() {
+    use mktows_emulator::{Emulator, StartError};
+
+    let err = Emulator::builder()
+        .port(0)
+        .inject("getlead", InjectionRule::always(Injection::DropConnection))
+        .start()
+        .await
+        .expect_err("unknown operation refused");
+    match &err {
+        StartError::UnknownOperation(e) => {
+            assert_eq!(e.name(), "getlead");
+            assert_eq!(e.suggestion(), Some("getLead"));
+        }
+        other => panic!("unexpected error {other}"),
+    }
+    assert!(err.to_string().contains("did you mean `getLead`?"), "{err}");
+
+    let emu = start().await;
+    let state = emu.state().clone();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        state.inject("nope", InjectionRule::always(Injection::Http503));
+    }));
+    assert!(panicked.is_err(), "EmulatorHandle::inject(\"nope\") panics");
+    emu.state()
+        .inject(ANY_OPERATION, InjectionRule::times(Injection::Http503, 1));
+}

@@ -122,3 +122,86 @@ async fn export_leads_streams_every_page() {
         .count();
     assert_eq!(pages, 5, "250 leads in pages of 60");
 }
+
+#[tokio::test]
+async fn export_leads_by_ids_creates_no_demo_leads() {
+    let target = embedded(false).await.expect("emulator");
+    let state = target.emulator.as_ref().expect("embedded").state().clone();
+    let before = state.lead_count();
+    let mut out = Vec::new();
+    export_leads::run(&["--ids".into(), "1001,1002".into()], &target, &mut out)
+        .await
+        .expect("example succeeds");
+    assert_eq!(state.lead_count(), before, "no leads created");
+    assert!(
+        !state
+            .requests()
+            .iter()
+            .any(|r| r.operation == Some("syncMultipleLeads")),
+        "no syncMultipleLeads"
+    );
+    let text = String::from_utf8(out).expect("UTF-8");
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ["1001", "1002"]);
+}
+
+#[test]
+fn export_leads_refuses_unknown_arguments() {
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert!(export_leads::parse_args(&args(&["--ids", "1,2", "--debug"])).is_ok());
+    let e = export_leads::parse_args(&args(&["--bogus"]))
+        .err()
+        .expect("refused");
+    assert!(e.contains("--bogus"), "{e}");
+    assert!(export_leads::parse_args(&args(&["--ids"])).is_err());
+}
+
+#[test]
+fn only_debug_is_accepted_by_the_scenario_examples() {
+    use mktows_examples::only_debug_flag;
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(only_debug_flag(&args(&[])), Ok(()));
+    assert_eq!(only_debug_flag(&args(&["--debug"])), Ok(()));
+    assert_eq!(only_debug_flag(&args(&["--help"])), Ok(()));
+    assert_eq!(
+        only_debug_flag(&args(&["--debug", "--bogus"])),
+        Err("unknown argument \"--bogus\"".to_owned())
+    );
+}
+
+#[test]
+fn the_environment_selects_all_or_nothing() {
+    use mktows_examples::{EnvTarget, env_target};
+    let env = |set: &[&str]| {
+        let set: Vec<String> = set.iter().map(|s| (*s).to_owned()).collect();
+        move |v: &str| set.iter().any(|s| s == v).then(|| "x".to_owned())
+    };
+    assert_eq!(env_target(env(&[])), Ok(EnvTarget::Emulator));
+    assert_eq!(
+        env_target(env(&[
+            "MARKETO_SOAP_ENDPOINT",
+            "MARKETO_USER_ID",
+            "MARKETO_ENCRYPTION_KEY"
+        ])),
+        Ok(EnvTarget::Endpoint)
+    );
+    let e = env_target(env(&["MARKETO_SOAP_ENDPOINT"])).expect_err("partial");
+    assert!(
+        e.starts_with("MARKETO_USER_ID, MARKETO_ENCRYPTION_KEY not set:") && !e.contains('\n'),
+        "{e}"
+    );
+    let e = env_target(env(&["MARKETO_USER_ID", "MARKETO_ENCRYPTION_KEY"])).expect_err("partial");
+    assert!(e.starts_with("MARKETO_SOAP_ENDPOINT not set:"), "{e}");
+    // An empty value counts as unset.
+    let e = env_target(|v: &str| Some(if v == "MARKETO_USER_ID" { "" } else { "x" }.to_owned()))
+        .expect_err("empty user id");
+    assert!(e.starts_with("MARKETO_USER_ID not set:"), "{e}");
+    assert_eq!(
+        env_target(|_: &str| Some(String::new())),
+        Ok(EnvTarget::Emulator)
+    );
+}

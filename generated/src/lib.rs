@@ -1367,8 +1367,6 @@ impl ::mktows_runtime::xml::SimpleType for ImportToListModeEnum {
         ::core::option::Option::Some(self.as_str())
     }
 }
-/// \==== Generic building blocks ====
-///
 /// Schema complex type `ArrayOfString`.
 #[derive(
     ::core::fmt::Debug,
@@ -3172,8 +3170,6 @@ impl ::mktows_runtime::xml::Decode for ListKey {
         })
     }
 }
-/// \==== Activity ====
-///
 /// Schema complex type `ArrayOfActivityType`.
 #[derive(
     ::core::fmt::Debug,

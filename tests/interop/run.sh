@@ -70,7 +70,7 @@ start_emulator() {
       EMU_PID=""
       return 1
     fi
-    ENDPOINT="$(sed -n 's/^MARKETO_SOAP_ENDPOINT=//p' "$EMU_LOG" | head -n1)"
+    ENDPOINT="$(sed -n 's/^export MARKETO_SOAP_ENDPOINT=//p' "$EMU_LOG" | head -n1)"
     [ -n "$ENDPOINT" ] && break
     sleep 0.1
   done

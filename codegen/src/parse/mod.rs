@@ -13,6 +13,10 @@ use roxmltree::{Document, Node};
 pub const XS: &str = "http://www.w3.org/2001/XMLSchema";
 /// WSDL 1.1 namespace.
 pub const WSDL: &str = "http://schemas.xmlsoap.org/wsdl/";
+/// Longest element, type or operation name accepted (a longer one is a hostile input, and
+/// would make rustc's work explode).
+pub const MAX_NAME_LEN: usize = 256;
+
 /// WSDL SOAP 1.1 binding namespace.
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/wsdl/soap/";
 
@@ -30,7 +34,15 @@ pub fn parse_wsdl(file: &str, text: &str) -> Result<Wsdl> {
             format!("malformed XML: {e}"),
         )
     })?;
-    Reader { file, doc: &doc }.definitions()
+    let line_starts = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    Reader {
+        file,
+        doc: &doc,
+        line_starts,
+    }
+    .definitions()
 }
 
 /// Parses WSDL bytes, rejecting anything that is not UTF-8 with the position of the first bad byte.
@@ -54,15 +66,54 @@ pub fn parse_wsdl_bytes(file: &str, bytes: &[u8]) -> Result<Wsdl> {
 struct Reader<'a, 'input> {
     file: &'a str,
     doc: &'a Document<'input>,
+    /// Byte offset of the start of each line, for positions in O(log n): roxmltree's own
+    /// `text_pos_at` scans from the start of the text, which is quadratic over a large WSDL.
+    line_starts: Vec<usize>,
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
     fn pos(&self, node: Node<'_, '_>) -> Pos {
-        let p = self.doc.text_pos_at(node.range().start);
+        let offset = node.range().start;
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = self
+            .doc
+            .input_text()
+            .get(line_start..offset)
+            .map_or(0, |prefix| prefix.chars().count());
         Pos {
-            line: p.row,
-            column: p.col,
+            line: line as u32,
+            column: column as u32 + 1,
         }
+    }
+
+    /// Checks that a declared name is an XML NCName of sane length: it is written to the wire
+    /// as an element name, so anything else would produce malformed XML.
+    fn ncname(&self, node: Node<'_, '_>, name: &str, what: &str) -> Result<()> {
+        let mut chars = name.chars();
+        let valid_start = chars.next().is_some_and(|c| c == '_' || c.is_alphabetic());
+        let valid_rest =
+            chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{B7}'));
+        if !(valid_start && valid_rest) {
+            return Err(self.err(
+                node,
+                format!("{what} name `{name}` is not a valid XML name (NCName)"),
+            ));
+        }
+        if name.len() > MAX_NAME_LEN {
+            return Err(self.err(
+                node,
+                format!(
+                    "{what} name is {} bytes long; names are limited to {MAX_NAME_LEN}",
+                    name.len()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn err(&self, node: Node<'_, '_>, message: impl Into<String>) -> Error {
@@ -144,7 +195,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             }
             if p.is_comment() {
                 let text = p.text().unwrap_or("");
-                if !text.contains("**") {
+                if !is_banner(text) {
                     return clean_doc(text);
                 }
             }
@@ -297,6 +348,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             }
         }
         let name = self.required_attr(node, "name")?.to_owned();
+        self.ncname(node, &name, "element")?;
         if let Some(inline) = node
             .children()
             .find(|c| c.is_element() && !Self::is(*c, XS, "annotation"))
@@ -376,6 +428,7 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     fn complex_type(&self, node: Node<'_, '_>) -> Result<ComplexType> {
         let name = self.required_attr(node, "name")?.to_owned();
+        self.ncname(node, &name, "complexType")?;
         if node.attribute("mixed") == Some("true") {
             return Err(self.err(
                 node,
@@ -498,6 +551,7 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     fn simple_type(&self, node: Node<'_, '_>) -> Result<SimpleType> {
         let name = self.required_attr(node, "name")?.to_owned();
+        self.ncname(node, &name, "simpleType")?;
         let content: Vec<_> = node
             .children()
             .filter(|n| n.is_element() && !Self::is(*n, XS, "annotation"))
@@ -613,6 +667,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                 ));
             }
             let op_name = self.required_attr(op, "name")?.to_owned();
+            self.ncname(op, &op_name, "operation")?;
             let (mut input, mut output) = (None, None);
             for io in op.children().filter(|n| n.is_element()) {
                 match (io.tag_name().namespace(), io.tag_name().name()) {
@@ -732,7 +787,19 @@ impl<'a, 'input> Reader<'a, 'input> {
                             ),
                         ));
                     }
-                    op.soap_action = child.attribute("soapAction").unwrap_or("").to_owned();
+                    let action = child.attribute("soapAction").unwrap_or("");
+                    // It becomes an HTTP header value: printable ASCII, no quotes (they are added).
+                    if let Some(bad) = action.chars().find(|c| !matches!(c, '!' | '#'..='~' | ' '))
+                    {
+                        return Err(self.err(
+                            child,
+                            format!(
+                                "operation `{}`: soapAction contains {bad:?}, which cannot be sent in an HTTP header",
+                                op.name
+                            ),
+                        ));
+                    }
+                    op.soap_action = action.to_owned();
                 }
                 (Some(WSDL), "input") => op.input = self.binding_io(child, &op.name)?,
                 (Some(WSDL), "output") => op.output = self.binding_io(child, &op.name)?,
@@ -829,6 +896,15 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
         Ok(service)
     }
+}
+
+/// A section banner (`*****`, `=== Leads ===`, `-----`) organises the file; it does not
+/// document the definition that follows it.
+fn is_banner(comment: &str) -> bool {
+    ['*', '=', '-', '#', '~'].iter().any(|&c| {
+        let run: String = std::iter::repeat_n(c, 4).collect();
+        comment.contains(&run)
+    })
 }
 
 fn text_of(node: Node<'_, '_>) -> String {

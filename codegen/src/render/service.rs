@@ -250,6 +250,30 @@ fn server(model: &Model) -> TokenStream {
         let element = qualified(&h.element);
         quote! { writer.optional(#element, &self.#name)?; }
     });
+    // A service without SOAP headers: nothing writes the writer or fills the headers.
+    let (no_headers_writer, headers_binding) = if model.headers.is_empty() {
+        (quote! { let _ = writer; }, quote! { headers })
+    } else {
+        (quote! {}, quote! { mut headers })
+    };
+    let header_loop = if model.headers.is_empty() {
+        quote! {
+            // No operation binds a header: any sent is skipped.
+            while let ::core::option::Option::Some(header) = envelope.next_header()? {
+                envelope.reader().skip(&header)?;
+            }
+        }
+    } else {
+        quote! {
+            while let ::core::option::Option::Some(header) = envelope.next_header()? {
+                match (header.namespace(), header.local_name()) {
+                    #(#header_arms)*
+                    // Headers this version does not bind are skipped.
+                    _ => envelope.reader().skip(&header)?,
+                }
+            }
+        }
+    };
     let request_variants = model.operations.iter().map(|op| {
         let v = ident(&op.variant);
         let ty = ident(&model.types[op.input.ty].rust_name);
@@ -332,6 +356,7 @@ fn server(model: &Model) -> TokenStream {
                     &self,
                     writer: &mut ::mktows_runtime::xml::Writer,
                 ) -> ::core::result::Result<(), ::mktows_runtime::xml::EncodeError> {
+                    #no_headers_writer
                     #(#header_encodes)*
                     ::core::result::Result::Ok(())
                 }
@@ -422,13 +447,8 @@ fn server(model: &Model) -> TokenStream {
                 limits: ::mktows_runtime::xml::ReadLimits,
             ) -> ::core::result::Result<DecodedRequest, ::mktows_runtime::server::RequestError> {
                 let mut envelope = ::mktows_runtime::soap::EnvelopeReader::new(bytes, limits)?;
-                let mut headers = RequestHeaders::default();
-                while let ::core::option::Option::Some(header) = envelope.next_header()? {
-                    match (header.namespace(), header.local_name()) {
-                        #(#header_arms)*
-                        _ => envelope.reader().skip(&header)?,
-                    }
-                }
+                let #headers_binding = RequestHeaders::default();
+                #header_loop
                 let body = envelope.body()?;
                 let request = match (body.namespace(), body.local_name()) {
                     #(#body_arms)*

@@ -177,6 +177,70 @@ impl SimpleType for i64 {
     }
 }
 
+/// xs:short.
+impl SimpleType for i16 {
+    fn parse_text(text: &str) -> Result<Self, String> {
+        match parse_integer(text) {
+            Some(v) => i16::try_from(v).map_err(|_| "invalid xs:short (out of range)".to_owned()),
+            None => Err("invalid xs:short".to_owned()),
+        }
+    }
+    fn write_text(&self, out: &mut String) {
+        push_i64(out, i64::from(*self));
+    }
+}
+
+/// Reads xs:double/xs:float lexical forms: decimal or exponent notation, `INF`, `-INF`, `NaN`
+/// (Rust's own spellings `inf`/`infinity` are not XML and are refused).
+fn parse_xs_float<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
+    let rust = match text {
+        "INF" | "+INF" => "inf",
+        "-INF" => "-inf",
+        "NaN" => "NaN",
+        t if t
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') =>
+        {
+            return Err(format!("invalid {what}"));
+        }
+        t => t,
+    };
+    rust.parse().map_err(|_| format!("invalid {what}"))
+}
+
+/// Writes the shortest form that reads back to the same value (`INF`, `-INF`, `NaN` as XML
+/// spells them).
+fn write_xs_float(out: &mut String, v: f64, shortest: impl std::fmt::Display) {
+    use std::fmt::Write;
+    if v.is_nan() {
+        out.push_str("NaN");
+    } else if v.is_infinite() {
+        out.push_str(if v > 0.0 { "INF" } else { "-INF" });
+    } else {
+        let _ = write!(out, "{shortest}");
+    }
+}
+
+/// xs:double.
+impl SimpleType for f64 {
+    fn parse_text(text: &str) -> Result<Self, String> {
+        parse_xs_float(text, "xs:double")
+    }
+    fn write_text(&self, out: &mut String) {
+        write_xs_float(out, *self, self);
+    }
+}
+
+/// xs:float.
+impl SimpleType for f32 {
+    fn parse_text(text: &str) -> Result<Self, String> {
+        parse_xs_float(text, "xs:float")
+    }
+    fn write_text(&self, out: &mut String) {
+        write_xs_float(out, f64::from(*self), self);
+    }
+}
+
 /// xs:boolean: reads `true/false/1/0`, writes `true/false`.
 impl SimpleType for bool {
     #[inline]
@@ -307,6 +371,27 @@ impl<T> From<T> for Nillable<T> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn short_double_and_float_round_trip_in_xml_spelling() {
+        assert_eq!(i16::parse_text("-32768"), Ok(-32768));
+        assert!(i16::parse_text("40000").is_err());
+        assert_eq!(f64::parse_text("1.5E3"), Ok(1500.0));
+        assert_eq!(f64::parse_text("-INF"), Ok(f64::NEG_INFINITY));
+        assert!(
+            f64::parse_text("inf").is_err(),
+            "Rust's spelling is not XML's"
+        );
+        assert!(f64::parse_text("NaN").is_ok_and(f64::is_nan));
+        let mut out = String::new();
+        f64::INFINITY.write_text(&mut out);
+        out.push(' ');
+        0.1f64.write_text(&mut out);
+        out.push(' ');
+        0.1f32.write_text(&mut out);
+        assert_eq!(out, "INF 0.1 0.1");
+        assert_eq!(f32::parse_text("0.1"), Ok(0.1f32));
+    }
+
     use super::*;
 
     fn text_of<T: SimpleType>(v: &T) -> String {

@@ -108,6 +108,24 @@ const EXPECTED: &[(&str, u32, u32, &str)] = &[
         44,
         "unsupported attribute `form`",
     ),
+    (
+        "28-bad-element-name.wsdl",
+        3,
+        44,
+        "`a b` is not a valid XML name",
+    ),
+    (
+        "29-bad-soap-action.wsdl",
+        11,
+        26,
+        "cannot be sent in an HTTP header",
+    ),
+    (
+        "30-shared-request-element.wsdl",
+        9,
+        103,
+        "both take the body element {urn:t}in",
+    ),
 ];
 
 fn dir() -> &'static Path {

@@ -21,12 +21,25 @@
 //! * [`Client`]: one async method per operation.
 //! * [`server`]: a `Service` trait with one method per operation, and a dispatcher.
 //! * [`operations`]: static descriptors (SOAPAction, element names) of each operation.
+//!
+//! # Calling an operation
+//!
+//! ```ignore
+//! // MARKETO_SOAP_ENDPOINT, MARKETO_USER_ID and MARKETO_ENCRYPTION_KEY, or ClientBuilder.
+//! let runtime = mktows_runtime::Client::from_env()?;
+//! let client = Client::new(runtime);
+//! let params = ParamsGetLead::new(LeadKey::new(LeadKeyRef::Idnum, "1001"));
+//! let lead = client.get_lead(&params).await?;
+//! ```
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     clippy::too_many_arguments
 )]
+/// The runtime this crate's code calls, re-exported so users need no second dependency
+/// with a matching version.
+pub use ::mktows_runtime;
 /// The WSDL's target namespace.
 pub const NAMESPACE: &str = "http://www.marketo.com/mktows/";
 /// Namespace prefixes declared on every envelope this crate writes.

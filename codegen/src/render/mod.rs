@@ -81,6 +81,10 @@ pub fn tokens(model: &Model, options: Options, source_name: &str) -> TokenStream
     quote! {
         #header
 
+        /// The runtime this crate's code calls, re-exported so users need no second dependency
+        /// with a matching version.
+        pub use ::mktows_runtime;
+
         /// The WSDL's target namespace.
         pub const NAMESPACE: &str = #ns;
 
@@ -116,7 +120,15 @@ fn crate_doc(model: &Model, source_name: &str) -> String {
          `Encode`/`Decode` (or `SimpleType`).\n\
          * [`Client`]: one async method per operation.\n\
          * [`server`]: a `Service` trait with one method per operation, and a dispatcher.\n\
-         * [`operations`]: static descriptors (SOAPAction, element names) of each operation.",
+         * [`operations`]: static descriptors (SOAPAction, element names) of each operation.\n\n\
+         # Calling an operation\n\n\
+         ```ignore\n\
+         // MARKETO_SOAP_ENDPOINT, MARKETO_USER_ID and MARKETO_ENCRYPTION_KEY, or ClientBuilder.\n\
+         let runtime = mktows_runtime::Client::from_env()?;\n\
+         let client = Client::new(runtime);\n\
+         let params = ParamsGetLead::new(LeadKey::new(LeadKeyRef::Idnum, \"1001\"));\n\
+         let lead = client.get_lead(&params).await?;\n\
+         ```",
     );
     doc
 }

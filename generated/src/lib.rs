@@ -11743,6 +11743,360 @@ pub mod server {
                 ),
             )
         }
+        /// Decodes a response envelope of the operation named `operation` (its WSDL
+        /// name): the success body, or the SOAP Fault the service sent instead.
+        #[allow(clippy::result_large_err)]
+        pub fn from_envelope(
+            operation: &str,
+            bytes: &[u8],
+            limits: ::mktows_runtime::xml::ReadLimits,
+        ) -> ::core::result::Result<
+            ::core::result::Result<Self, ::mktows_runtime::soap::SoapFault>,
+            ::mktows_runtime::xml::DecodeError,
+        > {
+            match operation {
+                "getLead" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetLead,
+                    >(bytes, super::operations::GET_LEAD.response, limits)
+                        .map(|reply| reply.map(Self::GetLead))
+                }
+                "getMultipleLeads" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetMultipleLeads,
+                    >(bytes, super::operations::GET_MULTIPLE_LEADS.response, limits)
+                        .map(|reply| reply.map(Self::GetMultipleLeads))
+                }
+                "syncLead" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessSyncLead,
+                    >(bytes, super::operations::SYNC_LEAD.response, limits)
+                        .map(|reply| reply.map(Self::SyncLead))
+                }
+                "syncMultipleLeads" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessSyncMultipleLeads,
+                    >(bytes, super::operations::SYNC_MULTIPLE_LEADS.response, limits)
+                        .map(|reply| reply.map(Self::SyncMultipleLeads))
+                }
+                "mergeLeads" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessMergeLeads,
+                    >(bytes, super::operations::MERGE_LEADS.response, limits)
+                        .map(|reply| reply.map(Self::MergeLeads))
+                }
+                "getLeadActivity" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetLeadActivity,
+                    >(bytes, super::operations::GET_LEAD_ACTIVITY.response, limits)
+                        .map(|reply| reply.map(Self::GetLeadActivity))
+                }
+                "getLeadChanges" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetLeadChanges,
+                    >(bytes, super::operations::GET_LEAD_CHANGES.response, limits)
+                        .map(|reply| reply.map(Self::GetLeadChanges))
+                }
+                "listOperation" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessListOperation,
+                    >(bytes, super::operations::LIST_OPERATION.response, limits)
+                        .map(|reply| reply.map(Self::ListOperation))
+                }
+                "importToList" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessImportToList,
+                    >(bytes, super::operations::IMPORT_TO_LIST.response, limits)
+                        .map(|reply| reply.map(Self::ImportToList))
+                }
+                "getImportToListStatus" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetImportToListStatus,
+                    >(
+                            bytes,
+                            super::operations::GET_IMPORT_TO_LIST_STATUS.response,
+                            limits,
+                        )
+                        .map(|reply| reply.map(Self::GetImportToListStatus))
+                }
+                "requestCampaign" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessRequestCampaign,
+                    >(bytes, super::operations::REQUEST_CAMPAIGN.response, limits)
+                        .map(|reply| reply.map(Self::RequestCampaign))
+                }
+                "scheduleCampaign" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessScheduleCampaign,
+                    >(bytes, super::operations::SCHEDULE_CAMPAIGN.response, limits)
+                        .map(|reply| reply.map(Self::ScheduleCampaign))
+                }
+                "getCampaignsForSource" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetCampaignsForSource,
+                    >(
+                            bytes,
+                            super::operations::GET_CAMPAIGNS_FOR_SOURCE.response,
+                            limits,
+                        )
+                        .map(|reply| reply.map(Self::GetCampaignsForSource))
+                }
+                "listMObjects" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessListMObjects,
+                    >(bytes, super::operations::LIST_M_OBJECTS.response, limits)
+                        .map(|reply| reply.map(Self::ListMObjects))
+                }
+                "describeMObject" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessDescribeMObject,
+                    >(bytes, super::operations::DESCRIBE_M_OBJECT.response, limits)
+                        .map(|reply| reply.map(Self::DescribeMObject))
+                }
+                "getMObjects" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetMObjects,
+                    >(bytes, super::operations::GET_M_OBJECTS.response, limits)
+                        .map(|reply| reply.map(Self::GetMObjects))
+                }
+                "syncMObjects" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessSyncMObjects,
+                    >(bytes, super::operations::SYNC_M_OBJECTS.response, limits)
+                        .map(|reply| reply.map(Self::SyncMObjects))
+                }
+                "deleteMObjects" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessDeleteMObjects,
+                    >(bytes, super::operations::DELETE_M_OBJECTS.response, limits)
+                        .map(|reply| reply.map(Self::DeleteMObjects))
+                }
+                "getCustomObjects" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetCustomObjects,
+                    >(bytes, super::operations::GET_CUSTOM_OBJECTS.response, limits)
+                        .map(|reply| reply.map(Self::GetCustomObjects))
+                }
+                "syncCustomObjects" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessSyncCustomObjects,
+                    >(bytes, super::operations::SYNC_CUSTOM_OBJECTS.response, limits)
+                        .map(|reply| reply.map(Self::SyncCustomObjects))
+                }
+                "deleteCustomObjects" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessDeleteCustomObjects,
+                    >(bytes, super::operations::DELETE_CUSTOM_OBJECTS.response, limits)
+                        .map(|reply| reply.map(Self::DeleteCustomObjects))
+                }
+                "getChannels" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetChannels,
+                    >(bytes, super::operations::GET_CHANNELS.response, limits)
+                        .map(|reply| reply.map(Self::GetChannels))
+                }
+                "getTags" => {
+                    ::mktows_runtime::soap::read_response::<
+                        super::SuccessGetTags,
+                    >(bytes, super::operations::GET_TAGS.response, limits)
+                        .map(|reply| reply.map(Self::GetTags))
+                }
+                other => {
+                    ::core::result::Result::Err(
+                        ::mktows_runtime::xml::DecodeError::new(
+                            "",
+                            ::mktows_runtime::xml::DecodeErrorKind::Custom(
+                                ::std::format!(
+                                    "`{other}` is not an operation of this service"
+                                ),
+                            ),
+                            ::core::option::Option::None,
+                        ),
+                    )
+                }
+            }
+        }
+        /// Decodes the success body element `start` of a response of `operation`
+        /// (for payloads that arrive without an envelope).
+        pub fn decode_body(
+            operation: &str,
+            reader: &mut ::mktows_runtime::xml::Reader<'_>,
+            start: &::mktows_runtime::xml::Start<'_>,
+        ) -> ::core::result::Result<Self, ::mktows_runtime::xml::DecodeError> {
+            match operation {
+                "getLead" => {
+                    <super::SuccessGetLead as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetLead)
+                }
+                "getMultipleLeads" => {
+                    <super::SuccessGetMultipleLeads as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetMultipleLeads)
+                }
+                "syncLead" => {
+                    <super::SuccessSyncLead as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::SyncLead)
+                }
+                "syncMultipleLeads" => {
+                    <super::SuccessSyncMultipleLeads as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::SyncMultipleLeads)
+                }
+                "mergeLeads" => {
+                    <super::SuccessMergeLeads as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::MergeLeads)
+                }
+                "getLeadActivity" => {
+                    <super::SuccessGetLeadActivity as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetLeadActivity)
+                }
+                "getLeadChanges" => {
+                    <super::SuccessGetLeadChanges as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetLeadChanges)
+                }
+                "listOperation" => {
+                    <super::SuccessListOperation as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::ListOperation)
+                }
+                "importToList" => {
+                    <super::SuccessImportToList as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::ImportToList)
+                }
+                "getImportToListStatus" => {
+                    <super::SuccessGetImportToListStatus as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetImportToListStatus)
+                }
+                "requestCampaign" => {
+                    <super::SuccessRequestCampaign as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::RequestCampaign)
+                }
+                "scheduleCampaign" => {
+                    <super::SuccessScheduleCampaign as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::ScheduleCampaign)
+                }
+                "getCampaignsForSource" => {
+                    <super::SuccessGetCampaignsForSource as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetCampaignsForSource)
+                }
+                "listMObjects" => {
+                    <super::SuccessListMObjects as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::ListMObjects)
+                }
+                "describeMObject" => {
+                    <super::SuccessDescribeMObject as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::DescribeMObject)
+                }
+                "getMObjects" => {
+                    <super::SuccessGetMObjects as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetMObjects)
+                }
+                "syncMObjects" => {
+                    <super::SuccessSyncMObjects as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::SyncMObjects)
+                }
+                "deleteMObjects" => {
+                    <super::SuccessDeleteMObjects as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::DeleteMObjects)
+                }
+                "getCustomObjects" => {
+                    <super::SuccessGetCustomObjects as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetCustomObjects)
+                }
+                "syncCustomObjects" => {
+                    <super::SuccessSyncCustomObjects as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::SyncCustomObjects)
+                }
+                "deleteCustomObjects" => {
+                    <super::SuccessDeleteCustomObjects as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::DeleteCustomObjects)
+                }
+                "getChannels" => {
+                    <super::SuccessGetChannels as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetChannels)
+                }
+                "getTags" => {
+                    <super::SuccessGetTags as ::mktows_runtime::xml::Decode>::decode(
+                            reader,
+                            start,
+                        )
+                        .map(Self::GetTags)
+                }
+                other => {
+                    ::core::result::Result::Err(
+                        reader
+                            .error(
+                                ::std::format!(
+                                    "`{other}` is not an operation of this service"
+                                ),
+                            ),
+                    )
+                }
+            }
+        }
     }
     /// A request taken apart: its headers and its body.
     #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]

@@ -274,6 +274,28 @@ fn server(model: &Model) -> TokenStream {
             }
         }
     };
+    let from_envelope_arms = model.operations.iter().map(|op| {
+        let v = ident(&op.variant);
+        let c = ident(&op.const_name);
+        let ty = ident(&model.types[op.output.ty].rust_name);
+        let name = &op.xml_name;
+        quote! {
+            #name => ::mktows_runtime::soap::read_response::<super::#ty>(
+                bytes,
+                super::operations::#c.response,
+                limits,
+            )
+            .map(|reply| reply.map(Self::#v)),
+        }
+    });
+    let decode_body_arms = model.operations.iter().map(|op| {
+        let v = ident(&op.variant);
+        let ty = ident(&model.types[op.output.ty].rust_name);
+        let name = &op.xml_name;
+        quote! {
+            #name => <super::#ty as ::mktows_runtime::xml::Decode>::decode(reader, start).map(Self::#v),
+        }
+    });
     let request_variants = model.operations.iter().map(|op| {
         let v = ident(&op.variant);
         let ty = ident(&model.types[op.input.ty].rust_name);
@@ -425,6 +447,45 @@ fn server(model: &Model) -> TokenStream {
                         super::NAMESPACES,
                         &writer.into_bytes(),
                     ))
+                }
+
+                /// Decodes a response envelope of the operation named `operation` (its WSDL
+                /// name): the success body, or the SOAP Fault the service sent instead.
+                // Same shape as `soap::read_response`: a fault is an answer, not a decode error.
+                #[allow(clippy::result_large_err)]
+                pub fn from_envelope(
+                    operation: &str,
+                    bytes: &[u8],
+                    limits: ::mktows_runtime::xml::ReadLimits,
+                ) -> ::core::result::Result<
+                    ::core::result::Result<Self, ::mktows_runtime::soap::SoapFault>,
+                    ::mktows_runtime::xml::DecodeError,
+                > {
+                    match operation {
+                        #(#from_envelope_arms)*
+                        other => ::core::result::Result::Err(::mktows_runtime::xml::DecodeError::new(
+                            "",
+                            ::mktows_runtime::xml::DecodeErrorKind::Custom(::std::format!(
+                                "`{other}` is not an operation of this service"
+                            )),
+                            ::core::option::Option::None,
+                        )),
+                    }
+                }
+
+                /// Decodes the success body element `start` of a response of `operation`
+                /// (for payloads that arrive without an envelope).
+                pub fn decode_body(
+                    operation: &str,
+                    reader: &mut ::mktows_runtime::xml::Reader<'_>,
+                    start: &::mktows_runtime::xml::Start<'_>,
+                ) -> ::core::result::Result<Self, ::mktows_runtime::xml::DecodeError> {
+                    match operation {
+                        #(#decode_body_arms)*
+                        other => ::core::result::Result::Err(reader.error(::std::format!(
+                            "`{other}` is not an operation of this service"
+                        ))),
+                    }
                 }
             }
 
